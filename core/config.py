@@ -1,0 +1,142 @@
+"""Settings: dynaconf with settings.toml, .secrets.toml and BOT_... environment overrides.
+
+Every validator, the kernel's and each enabled plugin's, runs at start-up; every error is
+collected and reported at once, naming the key and its owner, before anything is opened.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from dynaconf import Dynaconf, ValidationError, Validator
+
+from core.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parent.parent
+DB_SCHEMES = ("sqlite", "sqlite+pool", "postgresql", "postgresql+pool", "psycopg3", "psycopg3+pool",
+              "postgres", "postgres+pool")
+RATE = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?\s*$")
+
+
+def _is_rate(value: Any) -> bool:
+    return isinstance(value, str) and bool(RATE.match(value))
+
+
+def _is_int_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool)
+                                           for v in value)
+
+
+def _scheme_ok(url: Any) -> bool:
+    return isinstance(url, str) and url.split("://", 1)[0] in DB_SCHEMES and "://" in url
+
+
+CORE_VALIDATORS: list[Validator] = [
+    Validator("bot.name", default="bot", is_type_of=str),
+    Validator("admins", default=[], condition=_is_int_list,
+              messages={"condition": "{name} must be a list of Telegram user ids (integers)"}),
+    Validator("plugins.enabled", default=[], is_type_of=list),
+    Validator("database.url", default="sqlite:///data/bot.db", condition=_scheme_ok,
+              messages={"condition": "{name} must be a sqlite:// or postgresql+pool:// URL, "
+                                     "got {value}"}),
+    Validator("database.pool_size", default=8, is_type_of=int, gte=1, lte=200),
+    Validator("database.stale_timeout", default=300, is_type_of=int, gte=0),
+    Validator("database.wait_timeout", default=10, is_type_of=int, gte=0),
+    Validator("database.busy_timeout_ms", default=5000, is_type_of=int, gte=0),
+    Validator("database.auto_migrate", default=True, is_type_of=bool),
+    Validator("database.retry.attempts", default=5, is_type_of=int, gte=1, lte=50),
+    Validator("database.retry.base_delay", default=0.02, is_type_of=(int, float), gt=0),
+    Validator("database.retry.max_delay", default=1.0, is_type_of=(int, float), gt=0),
+    Validator("cache.backend", default="memory", is_in=["memory", "redis"]),
+    Validator("cache.url", default="redis://127.0.0.1:6379/0", is_type_of=str),
+    Validator("cache.namespace", default="bot", is_type_of=str),
+    Validator("cache.max_entries", default=50_000, is_type_of=int, gte=1),
+    Validator("cache.default_ttl", default=300, is_type_of=int, gte=1),
+    Validator("ratelimit.storage", default="memory://", is_type_of=str),
+    Validator("ratelimit.default", default="30/minute", condition=_is_rate,
+              messages={"condition": "{name} must be a rate such as '30/minute', got {value}"}),
+    Validator("ratelimit.callbacks", default="60/minute", condition=_is_rate,
+              messages={"condition": "{name} must be a rate such as '60/minute', got {value}"}),
+    Validator("outbound.enabled", default=True, is_type_of=bool),
+    Validator("outbound.global_per_second", default=30, is_type_of=(int, float), gt=0),
+    Validator("outbound.chat_per_second", default=1, is_type_of=(int, float), gt=0),
+    Validator("outbound.group_per_minute", default=20, is_type_of=(int, float), gt=0),
+    Validator("outbound.chat_burst", default=3, is_type_of=int, gte=1),
+    Validator("dispatch.seen_ttl", default=86_400, is_type_of=int, gte=60),
+    Validator("dispatch.durable_kinds", default=["payment"], is_type_of=list),
+    Validator("logging.level", default="INFO",
+              is_in=["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"]),
+    Validator("logging.json_file", default="", is_type_of=str),
+    Validator("logging.max_bytes", default=20_000_000, is_type_of=int, gte=1024),
+    Validator("logging.backups", default=5, is_type_of=int, gte=0),
+    Validator("errors.alert_admins", default=True, is_type_of=bool),
+    Validator("errors.alert_cooldown", default=600, is_type_of=int, gte=0),
+    Validator("texts.start", default="Hello! Send /help to see what I can do.", is_type_of=str),
+    Validator("telegram.api_id", default=0, is_type_of=int),
+    Validator("telegram.api_hash", default="", is_type_of=str),
+    Validator("telegram.bot_token", default="", is_type_of=str),
+    Validator("telegram.session_dir", default="data", is_type_of=str),
+    Validator("telegram.api_hash", len_eq=32, when=Validator("telegram.bot_token", len_min=1),
+              messages={"operations": "{name} must be the 32-character hash from "
+                                      "my.telegram.org when a bot token is set"}),
+    Validator("telegram.api_id", gt=0, when=Validator("telegram.bot_token", len_min=1),
+              messages={"operations": "{name} must be set (my.telegram.org) when a bot token "
+                                      "is set"}),
+]
+
+SECRET_KEY = re.compile(r"(token|secrets?|password|api_hash|dsn|private|keys?)$", re.I)
+
+
+def load(root: Path = ROOT, overrides: Mapping[str, Any] | None = None) -> Dynaconf:
+    """Read settings without validating them (plugins add their validators first)."""
+    settings = Dynaconf(
+        envvar_prefix="BOT",
+        settings_files=[str(root / "settings.toml"), str(root / ".secrets.toml")],
+        environments=True,
+        env_switcher="BOT_ENV",
+        load_dotenv=False,
+        merge_enabled=True,
+    )
+    for key, value in (overrides or {}).items():
+        settings.set(key, value)
+    return settings
+
+
+def validate(settings: Dynaconf, owned: Iterable[tuple[str, Iterable[Validator]]]) -> None:
+    """Run every validator; raise one ConfigError listing every failure with its owner."""
+    errors: list[str] = []
+    for owner, validators in owned:
+        for validator in validators:
+            settings.validators.register(validator)
+            try:
+                validator.validate(settings, only_current_env=True)
+            except ValidationError as exc:
+                where = "settings" if owner == "core" else f"plugin '{owner}'"
+                errors.append(f"{where}: {exc.message}")
+    if errors:
+        raise ConfigError(errors)
+
+
+def secret_values(settings: Any) -> list[str]:
+    """Every configured secret, for the log redactor (longest first)."""
+    found: set[str] = set()
+
+    def walk(node: Any, key: str = "") -> None:
+        if isinstance(node, Mapping):
+            for k, v in node.items():
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+        elif isinstance(node, str) and len(node) >= 6 and SECRET_KEY.search(key):
+            found.add(node)
+        elif isinstance(node, str) and "://" in node and "@" in node:
+            password = re.search(r"://[^:/@]*:([^@]+)@", node)
+            if password:
+                found.add(password.group(1))
+
+    walk(settings.as_dict())
+    return sorted(found, key=len, reverse=True)

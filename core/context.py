@@ -1,0 +1,100 @@
+"""What a handler is given: the update, the user, arguments, services and ways to answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.types import (
+    Action,
+    AnswerCallback,
+    EditMessage,
+    Keyboard,
+    SendMessage,
+    Sent,
+    Update,
+)
+
+if TYPE_CHECKING:
+    from core.kernel import Kernel
+
+
+@dataclass(frozen=True, slots=True)
+class BotUser:
+    """A user as the kernel knows them (a snapshot of the users row)."""
+
+    id: int
+    first_name: str = ""
+    username: str | None = None
+    language: str | None = None
+    is_banned: bool = False
+    is_admin: bool = False
+    is_new: bool = False
+
+    @property
+    def display(self) -> str:
+        return f"@{self.username}" if self.username else (self.first_name or str(self.id))
+
+
+class Context:
+    __slots__ = ("answered", "kernel", "update", "user")
+
+    def __init__(self, kernel: Kernel, update: Update, user: BotUser) -> None:
+        self.kernel = kernel
+        self.update = update
+        self.user = user
+        self.answered = False
+
+    # ---- what came in -------------------------------------------------------------------------
+
+    @property
+    def args(self) -> list[str]:
+        return self.update.args.split()
+
+    @property
+    def text(self) -> str:
+        return self.update.text
+
+    @property
+    def chat_id(self) -> int:
+        return self.update.chat.id
+
+    @property
+    def settings(self) -> Any:
+        return self.kernel.settings
+
+    def service(self, name: str) -> Any:
+        return self.kernel.service(name)
+
+    def has_service(self, name: str) -> bool:
+        return self.kernel.has_service(name)
+
+    # ---- what goes out ------------------------------------------------------------------------
+
+    async def do(self, action: Action) -> Sent:
+        """Any action, through the outbox (paced, flood-safe)."""
+        return await self.kernel.outbox.submit(action)
+
+    async def reply(self, text: str, buttons: Keyboard | None = None, *,
+                    html: bool = False) -> Sent:
+        """Send a message to the chat the update came from. Plain text is escaped."""
+        return await self.do(SendMessage(self.update.chat.id, text, buttons, html))
+
+    async def send(self, chat_id: int, text: str, buttons: Keyboard | None = None, *,
+                   html: bool = False) -> Sent:
+        return await self.do(SendMessage(chat_id, text, buttons, html))
+
+    async def edit(self, text: str, buttons: Keyboard | None = None, *, html: bool = False,
+                   message_id: int | None = None) -> Sent:
+        """Edit a message: by default the one whose button was pressed."""
+        target = message_id or self.update.message_id
+        if target is None:
+            return await self.reply(text, buttons, html=html)
+        return await self.do(EditMessage(self.update.chat.id, target, text, buttons, html))
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer a button press (a toast, or an alert). Unanswered presses are answered empty."""
+        if self.update.callback_id is None or self.answered:
+            return
+        self.answered = True
+        await self.do(AnswerCallback(self.update.chat.id, self.update.callback_id, text, alert))

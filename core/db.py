@@ -1,0 +1,211 @@
+"""The database: pooled peewee from a URL, and one async bridge for every query.
+
+peewee is synchronous and handlers are async, so all database work goes through
+`await db.run(fn, *args)`: `fn` runs on a bounded thread pool sized to the connection pool,
+inside `connection_context()`, never on the event loop's thread. Transient failures (connection
+lost, database locked, pool exhausted) are retried with exponential backoff and full jitter;
+integrity errors never are. `await db.transaction(fn, *args)` does the same inside one
+transaction, which is how a unit of work commits together or not at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import peewee
+from loguru import logger
+from playhouse.db_url import connect
+from playhouse.pool import MaxConnectionsExceeded
+
+from core.config import ROOT
+
+T = TypeVar("T")
+
+TRANSIENT_WORDS = (
+    "database is locked", "database table is locked", "connection", "server closed",
+    "terminating", "could not connect", "timeout", "timed out", "ssl", "deadlock",
+    "could not serialize", "the database system is", "broken pipe",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.02
+    max_delay: float = 1.0
+
+    def delay(self, attempt: int) -> float:
+        """Full jitter: a random wait up to the exponential bound (attempt counts from 1)."""
+        return random.uniform(0, min(self.max_delay, self.base_delay * 2 ** (attempt - 1)))
+
+
+@dataclass(slots=True)
+class DbStats:
+    calls: int = 0
+    retries: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, peewee.IntegrityError):
+        return False
+    if isinstance(exc, MaxConnectionsExceeded):
+        return True
+    if isinstance(exc, (peewee.OperationalError, peewee.InterfaceError)):
+        text = str(exc).lower()
+        return any(word in text for word in TRANSIENT_WORDS)
+    return False
+
+
+def _normalise_url(url: str, root: Path) -> tuple[str, str]:
+    """Return (peewee URL, kind). Plain sqlite gets the pool; relative paths hang off `root`."""
+    scheme, rest = url.split("://", 1)
+    if scheme.startswith("sqlite"):
+        path = rest[1:]  # sqlite:///rel/path.db or sqlite:////abs/path.db
+        if path != ":memory:":
+            if not Path(path).is_absolute():
+                path = str(root / path)
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite+pool:///{path}", "sqlite"
+    if not scheme.endswith("+pool"):
+        scheme = f"{scheme}+pool"
+    return f"{scheme}://{rest}", "postgresql"
+
+
+class Database:
+    """A pooled peewee database with an async bridge, retries and health figures."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 8,
+        stale_timeout: int = 300,
+        wait_timeout: int = 10,
+        busy_timeout_ms: int = 5000,
+        retry: RetryPolicy | None = None,
+        root: Path = ROOT,
+    ) -> None:
+        self.url = url
+        peewee_url, self.kind = _normalise_url(url, root)
+        options: dict[str, Any] = {
+            "max_connections": pool_size,
+            "stale_timeout": stale_timeout,
+            "timeout": wait_timeout,
+        }
+        if self.kind == "sqlite":
+            options.update(
+                pragmas={
+                    "journal_mode": "wal",
+                    "busy_timeout": busy_timeout_ms,
+                    "synchronous": "normal",
+                    "foreign_keys": 1,
+                },
+                check_same_thread=False,
+                # Write transactions take the lock up front: no deadlocked upgrades.
+                lock_type="IMMEDIATE",
+            )
+        self.peewee: peewee.Database = connect(peewee_url, **options)
+        self.pool_size = pool_size
+        self.retry = retry or RetryPolicy()
+        self.stats = DbStats()
+        self._executor = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="db")
+
+    @classmethod
+    def from_settings(cls, settings: Any, root: Path = ROOT) -> Database:
+        db = settings.database
+        return cls(
+            db.url,
+            pool_size=db.pool_size,
+            stale_timeout=db.stale_timeout,
+            wait_timeout=db.wait_timeout,
+            busy_timeout_ms=db.busy_timeout_ms,
+            retry=RetryPolicy(db.retry.attempts, db.retry.base_delay, db.retry.max_delay),
+            root=root,
+        )
+
+    # ---- the bridge ---------------------------------------------------------------------------
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(*args)` on the pool's thread, inside a connection context, with retries."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._call, fn, args, False)
+
+    async def transaction(self, fn: Callable[..., T], *args: Any) -> T:
+        """Like `run`, inside one transaction: everything `fn` writes commits together."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._call, fn, args, True)
+
+    def call(self, fn: Callable[..., T], *args: Any, atomic: bool = False) -> T:
+        """The synchronous form, for command-line tools and migrations (not for handlers)."""
+        return self._call(fn, args, atomic)
+
+    def _call(self, fn: Callable[..., T], args: tuple[Any, ...], atomic: bool) -> T:
+        attempt = 0
+        started = time.perf_counter()
+        try:
+            while True:
+                attempt += 1
+                try:
+                    with self.peewee.connection_context():
+                        if atomic:
+                            with self.peewee.atomic():
+                                return fn(*args)
+                        return fn(*args)
+                except Exception as exc:
+                    if not is_transient(exc) or attempt >= self.retry.attempts:
+                        with self.stats.lock:
+                            self.stats.failures += 1
+                        raise
+                    with self.stats.lock:
+                        self.stats.retries += 1
+                    wait = self.retry.delay(attempt)
+                    logger.debug("transient database error ({}), retry {} in {:.3f}s",
+                                 exc, attempt, wait)
+                    time.sleep(wait)
+        finally:
+            with self.stats.lock:
+                self.stats.calls += 1
+                self.stats.seconds += time.perf_counter() - started
+
+    # ---- models and health --------------------------------------------------------------------
+
+    def bind(self, models: Iterable[type[peewee.Model]]) -> None:
+        self.peewee.bind(list(models), bind_refs=False, bind_backrefs=False)
+
+    def pool_figures(self) -> dict[str, int]:
+        db: Any = self.peewee
+        return {
+            "in_use": len(getattr(db, "_in_use", {})),
+            "idle": len(getattr(db, "_connections", [])),
+            "size": self.pool_size,
+        }
+
+    async def health(self) -> dict[str, Any]:
+        started = time.perf_counter()
+        await self.run(lambda: self.peewee.execute_sql("SELECT 1").fetchone())
+        return {
+            "kind": self.kind,
+            "ping_ms": round((time.perf_counter() - started) * 1000, 3),
+            "pool": self.pool_figures(),
+            "calls": self.stats.calls,
+            "retries": self.stats.retries,
+        }
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        db: Any = self.peewee
+        if hasattr(db, "close_all"):
+            db.close_all()
+        elif not db.is_closed():
+            db.close()

@@ -1,0 +1,114 @@
+"""The kernel's own plugin, always loaded: /start, /help, the default error handler and the
+core health checks. Its hooks are `trylast`, so any plugin can add to or override them."""
+
+from __future__ import annotations
+
+import html
+import traceback
+from typing import Any
+
+from loguru import logger
+
+from core.context import Context
+from core.hookspecs import hookimpl
+from core.kernel import Kernel
+from core.types import Command, HealthCheck, RuntimeSetting, SendMessage
+
+
+async def start(ctx: Context) -> None:
+    """Start the bot"""
+    text = await ctx.service("runtime").get("start_text")
+    await ctx.reply(text)
+
+
+async def help_(ctx: Context) -> None:
+    """What this bot can do"""
+    lines = ["Commands:"]
+    for command in ctx.kernel.commands_for(ctx.user.is_admin):
+        cost = f" ({command.cost} credits)" if command.cost else ""
+        admin = " [admin]" if command.admin_only else ""
+        lines.append(f"/{command.name} - {command.description}{cost}{admin}")
+    await ctx.reply("\n".join(lines))
+
+
+def _start_text(value: str) -> str:
+    value = value.strip()
+    if not value or len(value) > 2000:
+        raise ValueError("must be 1 to 2000 characters")
+    return value
+
+
+@hookimpl(trylast=True)
+def register_commands() -> list[Command]:
+    return [Command("start", start), Command("help", help_)]
+
+
+@hookimpl(trylast=True)
+def register_runtime_settings(settings: Any) -> list[RuntimeSetting]:
+    return [RuntimeSetting("start_text", settings.texts.start, "the answer to /start",
+                           _start_text)]
+
+
+@hookimpl(trylast=True)
+def handle_error(ctx: Context, error: BaseException, reference: str) -> Any:
+    return _handle_error(ctx, error, reference)
+
+
+async def _handle_error(ctx: Context, error: BaseException, reference: str) -> None:
+    kernel = ctx.kernel
+    kernel.error_counts[type(error).__name__] += 1
+    logger.opt(exception=error).error("error {} handling update {} from user {}", reference,
+                                      ctx.update.key, ctx.update.user.id)
+    try:
+        await ctx.reply(f"Sorry, something went wrong. If it keeps happening, tell the "
+                        f"operators this reference: {reference}")
+    except Exception:
+        logger.exception("could not tell user {} about error {}", ctx.update.user.id, reference)
+    if kernel.settings.errors.alert_admins and kernel.admins:
+        await _alert_admins(kernel, error, reference)
+
+
+def fingerprint(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
+    return f"{type(error).__name__}@{where}"
+
+
+async def _alert_admins(kernel: Kernel, error: BaseException, reference: str) -> None:
+    # One alert per kind of error per cool-down, however often it happens.
+    key = "core:alert:" + fingerprint(error)
+    if not await kernel.cache.add(key, 1, max(1, kernel.settings.errors.alert_cooldown)):
+        return
+    text = (f"<b>Error {reference}</b>\n<code>{html.escape(type(error).__name__)}: "
+            f"{html.escape(str(error)[:500])}</code>\n"
+            f"Same errors are not reported again for {kernel.settings.errors.alert_cooldown} s.")
+    for admin in sorted(kernel.admins):
+        try:
+            await kernel.send(SendMessage(admin, text, html=True))
+        except Exception:
+            logger.warning("could not alert admin {} about {}", admin, reference)
+
+
+@hookimpl(trylast=True)
+def health_checks(kernel: Kernel) -> list[HealthCheck]:
+    async def database() -> dict[str, Any]:
+        return await kernel.db.health()
+
+    async def cache() -> dict[str, Any]:
+        details = await kernel.cache.stats_dict()
+        ping = getattr(kernel.cache, "ping", None)
+        if ping is not None:
+            details["ping_ms"] = round(await ping(), 3)
+        return details
+
+    async def outbox() -> dict[str, Any]:
+        s = kernel.outbox.stats
+        return {"queued": kernel.outbox.depth(), "sent": s.sent, "failed": s.failed,
+                "flood_waits": s.flood_waits, "unreachable": s.unreachable}
+
+    async def updates() -> dict[str, Any]:
+        return {"outcomes": dict(kernel.dispatcher.counts),
+                "errors": dict(kernel.error_counts)}
+
+    return [HealthCheck("database", database), HealthCheck("cache", cache),
+            HealthCheck("outbox", outbox), HealthCheck("updates", updates)]

@@ -1,0 +1,62 @@
+"""Error types shared by the kernel, the transports and the plugins."""
+
+from __future__ import annotations
+
+import secrets
+import string
+
+
+class BotError(Exception):
+    """Base of the framework's own errors."""
+
+
+class UserError(BotError):
+    """A problem the user can fix: its message is shown to them as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConfigError(BotError):
+    """Settings that stop start-up; `errors` holds every problem found, one line each."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+class PluginError(BotError):
+    """A plugin that cannot be loaded as configured (unknown, missing requirement, bad hook)."""
+
+
+# ---- what a transport raises so the outbox can react, whatever the transport ------------------
+
+
+class TransportError(BotError):
+    """Base for errors a transport translates from its library."""
+
+
+class RetryAfter(TransportError):
+    """Flood control: wait `seconds`, then try again. `scope_all` when the limit is global."""
+
+    def __init__(self, seconds: float, *, scope_all: bool = False) -> None:
+        super().__init__(f"retry after {seconds}s")
+        self.seconds = seconds
+        self.scope_all = scope_all
+
+
+class Unreachable(TransportError):
+    """The user blocked the bot, deactivated the account, or the chat is gone: do not retry."""
+
+
+class NotModified(TransportError):
+    """An edit that changes nothing: harmless."""
+
+
+_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def new_reference() -> str:
+    """A short code a user can quote to the operators, such as 'E-7KQ2MX'."""
+    return "E-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))

@@ -1,0 +1,260 @@
+"""The Kernel: reads settings, loads plugins, builds the services, owns start and stop.
+
+    kernel = Kernel.configure()          # settings + plugins + validation; nothing opened yet
+    kernel.attach(transport)             # where actions go
+    await kernel.start()                 # database, migrations, cache, routes, startup hooks
+    await kernel.handle(update)          # what a transport calls for each update
+    await kernel.stop()
+
+No feature logic lives here: features are plugins, and the kernel only wires what they declare.
+"""
+
+from __future__ import annotations
+
+import inspect
+import time
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+import pluggy
+from dynaconf import Dynaconf
+from loguru import logger
+
+from core import cache as cache_module
+from core import config, migrate, plugins
+from core.clock import Clock, RealClock
+from core.db import Database
+from core.dispatch import Dispatcher, Routes
+from core.errors import PluginError
+from core.models import MODELS
+from core.outbox import Outbox
+from core.ratelimit import InboundLimiter, Pacer
+from core.runtime import RuntimeSettings
+from core.types import Action, Command, HealthCheck, Sent, Update
+from core.users import Users
+
+
+class Transport(Protocol):
+    """What the kernel needs of a transport; see core/transports/."""
+
+    name: str
+
+    async def execute(self, action: Action) -> Sent: ...
+
+
+class Kernel:
+    def __init__(self, settings: Dynaconf, pm: pluggy.PluginManager,
+                 plugin_infos: list[plugins.PluginInfo], *, root: Path = config.ROOT,
+                 clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.pm = pm
+        self.plugins = plugin_infos
+        self.root = root
+        self.clock: Clock = clock or RealClock()
+        self.admins: frozenset[int] = frozenset(settings.admins)
+        self.transport: Transport | None = None
+        self.started_at = time.time()
+        self.error_counts: Counter[str] = Counter()
+        self._services: dict[str, Any] = {}
+        self._listening: dict[str, bool] = {}
+        self._warned_no_charge = False
+
+    # ---- configuration (nothing opened yet) ---------------------------------------------------
+
+    @classmethod
+    def configure(
+        cls,
+        overrides: dict[str, Any] | None = None,
+        *,
+        root: Path = config.ROOT,
+        extra_plugins: Iterable[Any] = (),
+        clock: Clock | None = None,
+    ) -> Kernel:
+        """Load settings and plugins and validate everything; raise ConfigError or PluginError."""
+        settings = config.load(root, overrides)
+        enabled = list(settings.get("plugins.enabled", []) or [])
+        pm, infos = plugins.load(enabled, list(extra_plugins))
+        kernel = cls(settings, pm, infos, root=root, clock=clock)
+        owned = [("core", config.CORE_VALIDATORS)]
+        owned += [(name, validators or []) for name, validators in
+                  kernel.collect("register_settings")]
+        config.validate(settings, owned)
+        kernel.admins = frozenset(settings.admins)
+        return kernel
+
+    def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of a declaration hook, keeping who returned what."""
+        results = []
+        # Registration order, the kernel's (trylast) defaults first: later declarations win.
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():
+            args = {name: kwargs[name] for name in impl.argnames}
+            result = impl.function(**args)
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def attach(self, transport: Transport) -> None:
+        self.transport = transport
+
+    # ---- life cycle ---------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        if self.transport is None:
+            raise RuntimeError("attach a transport before starting the kernel")
+        s = self.settings
+        self.db = Database.from_settings(s, self.root)
+        self.migration_sources = [migrate.Source("core", migrate.CORE_SCHEMA)]
+        self.migration_sources += [migrate.Source(owner, Path(directory))
+                                   for _, (owner, directory) in self.collect("register_migrations")]
+        if s.database.auto_migrate:
+            for owner, name in migrate.apply(self.db, self.migration_sources):
+                logger.info("applied migration {}/{}", owner, name)
+        else:
+            waiting = migrate.pending(self.db, self.migration_sources)
+            if waiting:
+                raise PluginError(f"{len(waiting)} migrations pending: run `python -m core "
+                                  "migrate` or set database.auto_migrate = true")
+        models = list(MODELS)
+        for _, declared in self.collect("register_models"):
+            models.extend(declared)
+        self.db.bind(models)
+        self.cache = cache_module.from_settings(s)
+        self.limiter = InboundLimiter(s.ratelimit.storage)
+        pacer = Pacer.from_settings(s, self.clock) if s.outbound.enabled else None
+        self.outbox = Outbox(self.transport.execute, self.clock, pacer, self._unreachable)
+        self.users = Users(self.db, self.cache, self.admins)
+        declared_runtime = [d for _, ds in self.collect("register_runtime_settings",
+                                                                         settings=s) for d in ds]
+        self.runtime = RuntimeSettings(self.db, self.cache, declared_runtime)
+        self._services = {"users": self.users, "runtime": self.runtime}
+        for owner, services in self.collect("register_services", kernel=self):
+            for name, service in services.items():
+                if name in self._services:
+                    raise PluginError(f"plugin '{owner}': service '{name}' is already provided")
+                self._services[name] = service
+        self.routes = self._build_routes()
+        self.dispatcher = Dispatcher(self, self.routes)
+        self.started_at = time.time()
+        await self.emit("startup", kernel=self)
+        logger.info("kernel started: plugins {}, {} commands, database {}",
+                    ", ".join(p.name for p in self.plugins), len(self.routes.commands),
+                    self.db.kind)
+
+    async def stop(self) -> None:
+        await self.emit("shutdown", kernel=self)
+        await self.outbox.close()
+        await self.cache.close()
+        self.db.close()
+
+    def _build_routes(self) -> Routes:
+        routes = Routes()
+        owners: dict[str, str] = {}
+        # Declarations are collected in registration order, so the kernel's defaults come
+        # first and a plugin declaring the same command replaces them.
+        for owner, commands in self.collect("register_commands"):
+            for command in commands:
+                previous = owners.get(command.name)
+                if previous is not None and previous not in plugins.ESSENTIAL:
+                    raise PluginError(f"plugin '{owner}': command /{command.name} is already "
+                                      f"declared by plugin '{previous}'")
+                owners[command.name] = owner
+                routes.commands[command.name] = command
+        for owner, callbacks in self.collect("register_callbacks"):
+            for route in callbacks:
+                if route.prefix in routes.callbacks:
+                    raise PluginError(f"plugin '{owner}': callback prefix '{route.prefix}' "
+                                      "is already taken")
+                routes.callbacks[route.prefix] = route
+        for _, handlers in self.collect("register_message_handlers"):
+            routes.messages.extend(handlers)
+        routes.messages.sort(key=lambda h: -h.priority)
+        return routes
+
+    # ---- per update ---------------------------------------------------------------------------
+
+    async def handle(self, update: Update) -> str:
+        return await self.dispatcher.handle(update)
+
+    async def send(self, action: Action) -> Sent:
+        """Any action, through the outbox."""
+        return await self.outbox.submit(action)
+
+    def service(self, name: str) -> Any:
+        try:
+            return self._services[name]
+        except KeyError:
+            raise LookupError(f"no service '{name}': is its plugin enabled?") from None
+
+    def has_service(self, name: str) -> bool:
+        return name in self._services
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admins
+
+    def commands_for(self, admin: bool) -> list[Command]:
+        return sorted((c for c in self.routes.commands.values()
+                       if not c.hidden and (admin or not c.admin_only)), key=lambda c: c.name)
+
+    # ---- hooks --------------------------------------------------------------------------------
+
+    def listens(self, hook: str) -> bool:
+        known = self._listening.get(hook)
+        if known is None:
+            known = self._listening[hook] = bool(getattr(self.pm.hook, hook).get_hookimpls())
+        return known
+
+    async def emit(self, hook: str, **kwargs: Any) -> list[Any]:
+        """Call a hook and await what its implementations return. A failing listener is logged
+        and does not stop the others (the event has already happened)."""
+        results = []
+        for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+                if inspect.isawaitable(result):
+                    result = await result
+            except Exception:
+                logger.exception("plugin '{}' failed in hook {}", impl.plugin_name, hook)
+                continue
+            if result is not None:
+                results.append(result)
+        return results
+
+    async def charge(self, user_id: int, command: str, cost: int, key: str) -> Any:
+        """Charge a command's cost through whichever plugin implements `charge_command`."""
+        for impl in reversed(self.pm.hook.charge_command.get_hookimpls()):
+            args = {"kernel": self, "user_id": user_id, "command": command, "cost": cost,
+                    "key": key}
+            result = impl.function(**{n: args[n] for n in impl.argnames})
+            if inspect.isawaitable(result):
+                result = await result
+            if result is not None:
+                return result
+        if not self._warned_no_charge:
+            self._warned_no_charge = True
+            logger.warning("/{} costs {} credits but no plugin charges costs (enable 'credits')",
+                           command, cost)
+        return None
+
+    async def _unreachable(self, user_id: int) -> None:
+        if user_id > 0:
+            await self.users.mark_unreachable(user_id)
+            await self.emit("user_unreachable", kernel=self, user_id=user_id)
+
+    # ---- health -------------------------------------------------------------------------------
+
+    def health_checks(self) -> list[HealthCheck]:
+        return [c for _, checks in self.collect("health_checks", kernel=self) for c in checks]
+
+    async def health(self) -> dict[str, Any]:
+        report: dict[str, Any] = {"status": "ok", "uptime_s": round(time.time() - self.started_at),
+                                  "checks": {}}
+        for check in self.health_checks():
+            try:
+                report["checks"][check.name] = {"ok": True, **await check.check()}
+            except Exception as exc:
+                report["status"] = "failing"
+                report["checks"][check.name] = {"ok": False, "error": str(exc)[:300]}
+        return report
+

@@ -1,0 +1,69 @@
+"""The kernel's own tables: users, runtime settings and seen updates.
+
+Tables are created by the migrations in `schema/core/`; these classes only read and write them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import peewee
+
+
+def utcnow() -> datetime:
+    """Naive UTC, the one time format stored in every table."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class BaseModel(peewee.Model):
+    class Meta:
+        legacy_table_names = False
+
+
+class User(BaseModel):
+    id = peewee.BigIntegerField(primary_key=True)  # the Telegram user id
+    username = peewee.CharField(max_length=64, null=True)
+    first_name = peewee.CharField(max_length=128, default="")
+    last_name = peewee.CharField(max_length=128, null=True)
+    language = peewee.CharField(max_length=16, null=True)
+    is_banned = peewee.BooleanField(default=False)
+    ban_reason = peewee.CharField(max_length=256, null=True)
+    is_unreachable = peewee.BooleanField(default=False)
+    created_at = peewee.DateTimeField(default=utcnow)
+    last_seen_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "users"
+
+
+class RuntimeSetting(BaseModel):
+    key = peewee.CharField(max_length=128, primary_key=True)
+    value = peewee.TextField()  # JSON
+    updated_by = peewee.BigIntegerField(null=True)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "runtime_settings"
+
+
+class RuntimeSettingChange(BaseModel):
+    key = peewee.CharField(max_length=128)
+    old_value = peewee.TextField(null=True)
+    new_value = peewee.TextField()
+    changed_by = peewee.BigIntegerField(null=True)
+    changed_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "runtime_setting_changes"
+
+
+class SeenUpdate(BaseModel):
+    key = peewee.CharField(max_length=128, primary_key=True)
+    seen_at = peewee.DateTimeField(default=utcnow)
+    expires_at = peewee.DateTimeField()
+
+    class Meta:
+        table_name = "seen_updates"
+
+
+MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, SeenUpdate)
