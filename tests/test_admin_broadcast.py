@@ -162,6 +162,8 @@ async def test_killed_part_way_resumes_without_messaging_anyone_twice(tmp_path: 
         await bot.service("broadcasts").wait(broadcast_id)
         after = recipients(second_run.actions, TEXT)
         assert before + after == EVERYONE_ONCE
+        # A clean stop let the messages in flight finish and recorded them.
+        assert delivery_counts(bot, broadcast_id) == {"sent": 500}
         assert Broadcast.get_by_id(broadcast_id).status == "done"
         assert edits_of(second_run.actions, bot.admin.id)  # the same progress message goes on
 

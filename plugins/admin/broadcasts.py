@@ -176,6 +176,7 @@ class Broadcaster:
         self.options = options
         self.store = BroadcastStore(kernel)
         self.tasks: dict[int, asyncio.Task[None]] = {}
+        self.in_flight: set[asyncio.Future[None]] = set()
 
     # ---- what the handlers call ---------------------------------------------------------------
 
@@ -258,11 +259,13 @@ class Broadcaster:
                 await asyncio.shield(task)
 
     async def stop(self) -> None:
-        """Stop every runner; a broadcast stays `running` and resumes at the next start."""
+        """Stop every runner; a broadcast stays `running` and resumes at the next start.
+        Messages already handed over are finished and recorded first."""
         tasks = list(self.tasks.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        await asyncio.gather(*list(self.in_flight), return_exceptions=True)
 
     # ---- the runner ---------------------------------------------------------------------------
 
@@ -279,7 +282,12 @@ class Broadcaster:
 
         async def deliver(user_id: int) -> None:
             async with limit:
-                await self._deliver(row, user_id)
+                # Once claimed, a delivery runs to its end even if the runner is stopped:
+                # `stop` waits for it, so a clean shutdown leaves no row `sending`.
+                job = asyncio.ensure_future(self._deliver(row, user_id))
+                self.in_flight.add(job)
+                job.add_done_callback(self.in_flight.discard)
+                await asyncio.shield(job)
 
         while await self.store.status(broadcast_id) == RUNNING:
             batch = await self.store.next_pending(broadcast_id, self.options.batch)

@@ -57,7 +57,10 @@ class Stats:
 
 
 def _day(value: Any) -> date:
-    """SQLite gives 'YYYY-MM-DD', PostgreSQL a date."""
+    """DATE() comes back as a date, a datetime (peewee converts with the column's type) or a
+    string, depending on the database."""
+    if isinstance(value, datetime):
+        return value.date()
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
