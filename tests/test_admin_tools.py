@@ -263,8 +263,9 @@ async def test_set_refuses_unknown_keys_and_invalid_values(admin_bot: BotDriver)
 # ---- statistics -------------------------------------------------------------------------------
 
 
-async def test_stats_match_the_database(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, {"admin.chart": False}, plugins=["admin"],
+async def test_stats_match_the_database(tmp_path: Path, database_url: str) -> None:
+    settings = {"admin.chart": False, "database.url": database_url}
+    async with running_bot(tmp_path, settings, plugins=["admin"],
                            extra_plugins=[TiersAndSales()]) as bot:
         now = utcnow()
         await add_users(bot, [101, 102, 103])  # new and active today (with the admin soon)

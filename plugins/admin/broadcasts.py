@@ -7,6 +7,9 @@ the outbox, then `sent` or `failed` right after. A crash between the two leaves 
 `sending`: we cannot know whether Telegram got it, so on resume such rows become
 `interrupted` and are never sent again. That is at most once, and the window is only the
 messages in flight at the moment of the crash (at most `broadcast_concurrency`).
+The other order (send, then mark) would risk a duplicate for the same window instead; for
+a broadcast, a missed announcement is the lesser harm. A clean stop (`shutdown`) lets the
+messages in flight finish and records them, so only a real crash leaves `interrupted` rows.
 """
 
 from __future__ import annotations
