@@ -204,3 +204,18 @@ async def test_a_replied_to_message_is_copied(tmp_path: Path) -> None:
         assert {(c.chat_id, c.from_chat_id, c.message_id) for c in copies} == {
             (bot.admin.id, bot.admin.id, 555), (3001, bot.admin.id, 555),
             (3002, bot.admin.id, 555), }
+
+
+async def test_pause_then_resume_at_once_does_not_stall(tmp_path: Path) -> None:
+    async with paced_bot(tmp_path) as bot:
+        await add_users(bot, USERS)
+        broadcast_id, _ = await start_broadcast(bot)
+        await until(lambda: sum(recipients(bot.transport.actions, TEXT).values()) >= 20)
+        await bot.press(f"bc:pause:{broadcast_id}", user=bot.admin)
+        resumed = await bot.press(f"bc:resume:{broadcast_id}", user=bot.admin)
+        assert "Resumed" in (resumed.alert or "")
+        await bot.service("broadcasts").wait(broadcast_id)
+        assert Broadcast.get_by_id(broadcast_id).status == "done"
+        assert recipients(bot.transport.actions, TEXT) == EVERYONE_ONCE
+        status = await bot.send(f"/broadcast_status {broadcast_id}", user=bot.admin)
+        assert "finished" in status.text and "Sent 500 · Failed 0 · Remaining 0" in status.text

@@ -273,6 +273,17 @@ class Broadcaster:
     # ---- the runner ---------------------------------------------------------------------------
 
     async def _run(self, broadcast_id: int) -> None:
+        while True:
+            shown = await self._run_once(broadcast_id)
+            status = await self.store.status(broadcast_id)
+            if status == RUNNING:
+                continue  # resumed while this runner was stopping: it goes on
+            if status != shown:
+                await self._finish(broadcast_id, None)  # cancelled while it was stopping
+            return
+
+    async def _run_once(self, broadcast_id: int) -> str:
+        """Send until the broadcast is done or no longer running; return the status shown."""
         row = await self._get(broadcast_id)
         interrupted = await self.store.interrupt_in_flight(broadcast_id)
         if interrupted:
@@ -305,7 +316,7 @@ class Broadcaster:
                 elapsed = now - started
                 rate = (counts.processed - done_before) / elapsed if elapsed > 0 else None
                 await self._show(row, RUNNING, counts, rate)
-        await self._finish(broadcast_id, clock.now() - started)
+        return await self._finish(broadcast_id, clock.now() - started)
 
     def _action(self, row: Broadcast, user_id: int) -> Action:
         if row.text is not None:
@@ -338,7 +349,8 @@ class Broadcaster:
         except Exception as exc:  # the progress message is a view: the broadcast goes on
             logger.warning("broadcast #{}: progress message not updated: {}", row.id, exc)
 
-    async def _finish(self, broadcast_id: int, seconds: float | None) -> None:
+    async def _finish(self, broadcast_id: int, seconds: float | None) -> str:
+        """Show where the broadcast stands; with a report when it has ended."""
         row = await self._get(broadcast_id)
         counts = await self.store.counts(broadcast_id)
         await self._show(row, row.status, counts)
@@ -349,3 +361,4 @@ class Broadcaster:
                     final_report(row.id, row.status, counts, seconds)))
             except Exception as exc:
                 logger.warning("broadcast #{}: final report not sent: {}", row.id, exc)
+        return str(row.status)
