@@ -16,7 +16,7 @@ from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.models import RuntimeSetting, RuntimeSettingChange, User, utcnow
 from core.testing import BotDriver, running_bot
-from core.types import SendMedia, SendMessage
+from core.types import Media, SendMedia, SendMessage
 from plugins.admin import chart, handlers
 from plugins.admin.models import Broadcast, BroadcastDelivery
 from tests.admin_helpers import add_users, recipients
@@ -302,3 +302,11 @@ async def test_stats_chart_is_a_png(admin_bot: BotDriver) -> None:
     image = Image.open(io.BytesIO(data))
     image.verify()
     assert image.format == "PNG" and image.size[0] >= 400
+
+
+def test_media_is_a_file_id_or_bytes_to_upload() -> None:
+    """Kernel change for the chart: `Media.data` uploads bytes; one of the two is needed."""
+    assert Media("photo", "", data=b"\x89PNG").data == b"\x89PNG"
+    assert "data" not in repr(Media("photo", "", data=b"x" * 10_000)).split("(", 1)[1]
+    with pytest.raises(ValueError, match="file_id or data"):
+        Media("photo", "")
