@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 from peewee import fn
@@ -41,6 +42,10 @@ def edits_of(actions: list[Action], chat_id: int) -> list[EditMessage]:
 
 async def test_broadcast_reaches_500_users_once_with_live_progress(tmp_path: Path) -> None:
     async with paced_bot(tmp_path) as bot:
+        edited_at: list[float] = []
+        bot.transport.fail = lambda action: (
+            edited_at.append(bot.kernel.clock.now()) if isinstance(action, EditMessage)
+            else None)
         await add_users(bot, USERS)
         preview = await bot.send(f"/broadcast {TEXT}", user=bot.admin)
         assert preview.messages[0].text == TEXT  # the message exactly as users will see it
@@ -54,6 +59,10 @@ async def test_broadcast_reaches_500_users_once_with_live_progress(tmp_path: Pat
         assert recipients(bot.transport.actions, TEXT) == EVERYONE_ONCE
         progress = edits_of(bot.transport.actions, bot.admin.id)
         assert len(progress) >= 5  # edited along the way, not only at the end
+        # ...and at most every `progress_interval` (2 s of the virtual clock), the final
+        # edit apart.
+        gaps = [b - a for a, b in pairwise(edited_at[:-1])]
+        assert gaps and min(gaps) >= 2
         assert any("Rate" in e.text and "left" in e.text and "█" in e.text
                    for e in progress[:-1])
         assert any(b.text.startswith("⏸") for e in progress[:-1] for row in e.buttons or []

@@ -291,8 +291,17 @@ class Broadcaster:
                            broadcast_id, interrupted)
         clock = self.kernel.clock
         started, done_before = clock.now(), (await self.store.counts(broadcast_id)).processed
-        last_edit: float | None = None
         limit = asyncio.Semaphore(self.options.concurrency)
+
+        async def tick() -> None:
+            # Its own task, so the message moves on time even when a batch is slow (flood
+            # waits), and never more often than the interval.
+            while True:
+                counts = await self.store.counts(broadcast_id)
+                elapsed = clock.now() - started
+                rate = (counts.processed - done_before) / elapsed if elapsed > 0 else None
+                await self._show(row, RUNNING, counts, rate)
+                await clock.sleep(self.options.progress_interval)
 
         async def deliver(user_id: int) -> None:
             async with limit:
@@ -303,19 +312,18 @@ class Broadcaster:
                 job.add_done_callback(self.in_flight.discard)
                 await asyncio.shield(job)
 
-        while await self.store.status(broadcast_id) == RUNNING:
-            batch = await self.store.next_pending(broadcast_id, self.options.batch)
-            if not batch:
-                await self.store.move(broadcast_id, (RUNNING,), DONE)
-                break
-            await asyncio.gather(*(deliver(uid) for uid in batch))
-            now = clock.now()
-            if last_edit is None or now - last_edit >= self.options.progress_interval:
-                last_edit = now
-                counts = await self.store.counts(broadcast_id)
-                elapsed = now - started
-                rate = (counts.processed - done_before) / elapsed if elapsed > 0 else None
-                await self._show(row, RUNNING, counts, rate)
+        ticker = asyncio.get_running_loop().create_task(tick())
+        try:
+            while await self.store.status(broadcast_id) == RUNNING:
+                batch = await self.store.next_pending(broadcast_id, self.options.batch)
+                if not batch:
+                    await self.store.move(broadcast_id, (RUNNING,), DONE)
+                    break
+                await asyncio.gather(*(deliver(uid) for uid in batch))
+        finally:
+            ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ticker
         return await self._finish(broadcast_id, clock.now() - started)
 
     def _action(self, row: Broadcast, user_id: int) -> Action:
