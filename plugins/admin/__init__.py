@@ -57,7 +57,7 @@ def register_services(kernel: Kernel) -> dict[str, Any]:
 def register_commands() -> list[Command]:
     return [
         Command("broadcast", handlers.broadcast, admin_only=True),
-        Command("broadcast_status", handlers.broadcasts_status, admin_only=True),
+        Command("broadcast_status", handlers.broadcast_status, admin_only=True),
         Command("user", handlers.user, admin_only=True),
         Command("ban", handlers.ban, admin_only=True),
         Command("unban", handlers.unban, admin_only=True),

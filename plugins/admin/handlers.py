@@ -92,7 +92,7 @@ async def broadcast_button(ctx: Context) -> None:
         raise UserError("This button is not valid.")
 
 
-async def broadcasts_status(ctx: Context) -> None:
+async def broadcast_status(ctx: Context) -> None:
     """Show a broadcast's progress: /broadcast_status <id>"""
     _admin(ctx)
     arg = ctx.update.args.strip().lstrip("#")
