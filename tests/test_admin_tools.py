@@ -79,7 +79,7 @@ async def test_plugin_segment_keeps_only_reachable_known_users(admin_bot: BotDri
     await add_users(bot, [502], is_banned=True)
     await add_users(bot, [503], is_unreachable=True)
     _, preview = await broadcast_to(bot, "tier:gold", "Gold perks")
-    assert "1 users" in preview
+    assert "to tier:gold: 1 user now" in preview
     assert recipients(bot.transport.actions, "Gold perks") == {501: 1, bot.admin.id: 1}
 
 

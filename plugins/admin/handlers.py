@@ -54,8 +54,12 @@ async def broadcast(ctx: Context) -> None:
         await ctx.do(CopyMessage(ctx.chat_id, source[0], source[1]))
     else:
         await ctx.reply(text or "")
-    await ctx.reply(f"Preview above. Broadcast #{broadcast_id} to {segment.label}: {reach} "
-                    f"users now. Send it?", confirm_buttons(broadcast_id))
+    await ctx.reply(f"Preview above. Broadcast #{broadcast_id} to {segment.label}: "
+                    f"{_users(reach)} now. Send it?", confirm_buttons(broadcast_id))
+
+
+def _users(n: int) -> str:
+    return f"{n} user" if n == 1 else f"{n} users"
 
 
 def _target(ctx: Context) -> tuple[str, int]:
@@ -74,7 +78,7 @@ async def broadcast_button(ctx: Context) -> None:
         if ctx.update.message_id is None:
             raise UserError("This button is not valid.")
         reach = await service.confirm(broadcast_id, (ctx.chat_id, ctx.update.message_id))
-        await ctx.answer(f"Sending to {reach} users.")
+        await ctx.answer(f"Sending to {_users(reach)}.")
     elif verb == "discard":
         await service.discard(broadcast_id)
         await ctx.answer("Discarded.")
