@@ -209,6 +209,8 @@ class Kernel:
         """Call a hook and await what its implementations return. A failing listener is logged
         and does not stop the others (the event has already happened)."""
         results = []
+        # Every event spec takes the kernel first; callers may leave it out.
+        kwargs.setdefault("kernel", self)
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
