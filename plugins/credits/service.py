@@ -126,7 +126,7 @@ class BatchFailure:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    applied: tuple[LedgerEntry, ...]  # includes duplicates (already applied earlier)
+    applied: tuple[LedgerEntry, ...]  # in the items' order; duplicates included
     failed: tuple[BatchFailure, ...]
 
 
@@ -455,7 +455,7 @@ class CreditsService:
                 ops.append((index, item, exc.message))
 
         def work() -> tuple[list[_Outcome], list[BatchFailure]]:
-            done: list[_Outcome] = []
+            done: list[tuple[int, _Outcome]] = []
             failed: list[BatchFailure] = []
             now = utcnow()
             # Accounts are locked in user order, so two batches can never deadlock; each
@@ -465,11 +465,11 @@ class CreditsService:
                     failed.append(BatchFailure(index, item, op))
                     continue
                 try:
-                    done.append(self._apply_savepoint(op, now))
+                    done.append((index, self._apply_savepoint(op, now)))
                 except UserError as exc:
                     failed.append(BatchFailure(index, item, exc.message))
             failed.sort(key=lambda f: f.index)
-            return done, failed
+            return [outcome for _, outcome in sorted(done, key=lambda d: d[0])], failed
 
         outcomes, failures = await self.db.transaction(work)
         for outcome in outcomes:
