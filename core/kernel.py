@@ -217,6 +217,8 @@ class Kernel:
         and does not stop the others (the event has already happened). `kernel` is supplied."""
         kwargs.setdefault("kernel", self)
         results = []
+        # Every event spec takes the kernel first; callers may leave it out.
+        kwargs.setdefault("kernel", self)
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
