@@ -160,6 +160,14 @@ async def test_user_text_is_escaped(tg: TelegramHarness) -> None:
     assert not sent.entities
 
 
+async def test_html_asked_for_is_formatted(tg: TelegramHarness) -> None:
+    await tg.message(tg.user(42), "/bold")
+    [sent] = tg.requests_of(f.messages.SendMessage)
+    assert sent.message == "Balance: 5 < 10"
+    [bold] = sent.entities
+    assert isinstance(bold, raw.types.MessageEntityBold) and (bold.offset, bold.length) == (0, 8)
+
+
 async def test_long_text_split_at_line_ends_buttons_on_last(tg: TelegramHarness) -> None:
     await tg.message(tg.user(42), "/long")
     parts = tg.requests_of(f.messages.SendMessage)

@@ -36,6 +36,7 @@ class SamplePlugin:
             Command("long", self.long, "A very long answer"),
             Command("copy", self.copy, "Copy your message back"),
             Command("forward", self.forward, "Forward your message back"),
+            Command("bold", self.bold, "Formatted on purpose"),
             Command("stats", self.echo, "Bot statistics", admin_only=True),
         ]
 
@@ -79,6 +80,9 @@ class SamplePlugin:
     async def echo(self, ctx: Context) -> None:
         self.updates.append(ctx.update)
         await ctx.reply(ctx.update.args)
+
+    async def bold(self, ctx: Context) -> None:
+        await ctx.reply("<b>Balance:</b> 5 &lt; 10", html=True)
 
     async def long(self, ctx: Context) -> None:
         lines = [f"line {i:04d} " + "x" * 90 for i in range(100)]  # 100 lines, ~10,000 chars

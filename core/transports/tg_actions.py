@@ -81,6 +81,12 @@ def as_html(text: str, is_html: bool) -> str:
     return text if is_html else html.escape(text, quote=False)
 
 
+def mode(text: str) -> enums.ParseMode:
+    """HTML when the text has markup or entities; otherwise none, which sends the very same
+    request without running kurigram's HTML parser (most messages: the hot path)."""
+    return HTML if "<" in text or "&" in text else enums.ParseMode.DISABLED
+
+
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     """Pieces of at most `limit` characters, cut at line ends where possible."""
     parts: list[str] = []
@@ -121,8 +127,9 @@ def _id(message: Any) -> int | None:
 
 
 async def send_message(client: pyrogram.Client, a: SendMessage) -> Sent:
-    m = await client.send_message(a.chat_id, as_html(a.text, a.html)[:TEXT_LIMIT],
-                                  parse_mode=HTML, reply_markup=markup(a.buttons),
+    text = as_html(a.text, a.html)[:TEXT_LIMIT]
+    m = await client.send_message(a.chat_id, text, parse_mode=mode(text),
+                                  reply_markup=markup(a.buttons),
                                   reply_to_message_id=a.reply_to)
     return Sent(_id(m))
 
@@ -131,14 +138,14 @@ async def edit_message(client: pyrogram.Client, a: EditMessage) -> Sent:
     text = as_html(a.text, a.html)
     if len(text) > TEXT_LIMIT:  # an edit cannot become two messages
         text = chunks(text, TEXT_LIMIT - 1)[0] + "…"
-    m = await client.edit_message_text(a.chat_id, a.message_id, text, parse_mode=HTML,
+    m = await client.edit_message_text(a.chat_id, a.message_id, text, parse_mode=mode(text),
                                        reply_markup=markup(a.buttons))
     return Sent(_id(m) or a.message_id)
 
 
 async def send_media(client: pyrogram.Client, a: SendMedia) -> Sent:
     caption = as_html(a.caption, a.html)[:CAPTION_LIMIT]
-    options: dict[str, Any] = {"caption": caption, "parse_mode": HTML,
+    options: dict[str, Any] = {"caption": caption, "parse_mode": mode(caption),
                                "reply_markup": markup(a.buttons)}
     if a.media.kind == "photo":
         m = await client.send_photo(a.chat_id, a.media.file_id, **options)
