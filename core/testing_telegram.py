@@ -195,6 +195,15 @@ class OfflineClient(pyrogram.Client):
         self.is_connected = False
         await self.storage.close()
 
+    # `start` and `stop` as the transport calls them, without a network.
+    async def start(self, *args: Any, **kwargs: Any) -> OfflineClient:  # type: ignore[override]
+        await self.open()
+        return self
+
+    async def stop(self, *args: Any, **kwargs: Any) -> OfflineClient:  # type: ignore[override]
+        await self.close()
+        return self
+
 
 class TelegramHarness:
     """A running kernel behind the Telegram transport on an OfflineClient."""

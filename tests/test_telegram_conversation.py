@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from pyrogram import raw
 
+from core.context import Context
+from core.hookspecs import hookimpl
 from core.testing_telegram import (
     BOT_USERNAME,
     TelegramHarness,
@@ -15,7 +17,7 @@ from core.testing_telegram import (
     raw_buttons,
     telegram_bot,
 )
-from core.types import Button, UpdateKind
+from core.types import Button, Command, UpdateKind
 from tests.tg_sample import SamplePlugin
 
 f = raw.functions
@@ -130,12 +132,23 @@ async def test_group_command_for_another_bot_is_ignored(tg: TelegramHarness,
     assert sample.updates[-1].chat.is_group
 
 
-async def test_start_deep_link_payload_reaches_the_kernel(tg: TelegramHarness,
-                                                          sample: SamplePlugin) -> None:
-    await tg.message(tg.user(42), "/echo ref_abc123")
-    update = sample.updates[-1]
-    assert (update.command, update.args, update.key) == ("echo", "ref_abc123",
-                                                         f"tg:msg:42:{update.message_id}")
+class DeepLinkStart:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str | None, str, str]] = []
+
+    @hookimpl
+    def register_commands(self) -> list[Command]:
+        return [Command("start", self.start)]
+
+    async def start(self, ctx: Context) -> None:
+        self.seen.append((ctx.update.command, ctx.update.args, ctx.update.key))
+
+
+async def test_start_deep_link_payload_reaches_the_kernel(tmp_path: Path) -> None:
+    start = DeepLinkStart()
+    async with telegram_bot(tmp_path, extra_plugins=[start]) as tg:
+        message_id = await tg.message(tg.user(42), "/start ref_abc123")
+    assert start.seen == [("start", "ref_abc123", f"tg:msg:42:{message_id}")]
 
 
 async def test_photo_and_document_arrive_by_file_id(tg: TelegramHarness,
