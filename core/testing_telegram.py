@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from io import BytesIO
@@ -226,8 +226,8 @@ class TelegramHarness:
 
     # ---- raw updates in -------------------------------------------------------------------------
 
-    async def feed(self, *updates: Any, users: list[TgUser] = (), groups: list[TgGroup] = (),
-                   wait: bool = True) -> None:  # type: ignore[assignment]
+    async def feed(self, *updates: Any, users: Sequence[TgUser] = (),
+                   groups: Sequence[TgGroup] = (), wait: bool = True) -> None:
         """Hand raw updates to kurigram as the network would; by default wait until handled."""
         for g in groups:
             self.server.chats[g.id] = g.raw()

@@ -163,6 +163,14 @@ async def test_photo_and_document_arrive_by_file_id(tg: TelegramHarness,
     assert (document.media.file_name, document.media.mime_type) == ("report.pdf",
                                                                     "application/pdf")
     assert document.media.file_id != photo.media.file_id
+    # Sent back by file id: kurigram decodes the id into the original photo and document.
+    photo_back, document_back = tg.requests_of(f.messages.SendMedia)
+    assert isinstance(photo_back.media, raw.types.InputMediaPhoto)
+    assert photo_back.media.id.id == 5001
+    assert isinstance(document_back.media, raw.types.InputMediaDocument)
+    assert document_back.media.id.id == 6001
+    assert photo_back.message == "Got <it>"  # the caption is escaped text, not markup
+    assert button_data(photo_back.reply_markup) == ["pick:keep"]
 
 
 async def test_user_text_is_escaped(tg: TelegramHarness) -> None:
@@ -199,6 +207,9 @@ async def test_copy_and_forward(tg: TelegramHarness) -> None:
     copy, forward = tg.requests_of(f.messages.ForwardMessages)
     assert copy.id == [original] and copy.drop_author
     assert forward.id == [original] and not forward.drop_author
+    # A copy with buttons is fetched and sent again, with its keyboard.
+    copied = [q for q in tg.requests_of(f.messages.SendMessage) if q.message == "keep this"]
+    assert len(copied) == 1 and button_data(copied[0].reply_markup) == ["pick:reply"]
 
 
 async def test_blocked_user_marked_unreachable_and_not_retried(tg: TelegramHarness) -> None:

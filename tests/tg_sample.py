@@ -15,6 +15,7 @@ from core.types import (
     MessageHandler,
     RefundStars,
     SendInvoice,
+    SendMedia,
     Update,
     UpdateKind,
     keyboard,
@@ -91,6 +92,8 @@ class SamplePlugin:
     async def copy(self, ctx: Context) -> None:
         target = ctx.update.reply_to_message_id or 0
         await ctx.do(CopyMessage(ctx.chat_id, ctx.chat_id, target))
+        await ctx.do(CopyMessage(ctx.chat_id, ctx.chat_id, target,
+                                 keyboard(Button("Reply", data="pick:reply"))))
 
     async def forward(self, ctx: Context) -> None:
         target = ctx.update.reply_to_message_id or 0
@@ -98,6 +101,9 @@ class SamplePlugin:
 
     async def anything(self, ctx: Context) -> None:
         self.updates.append(ctx.update)
+        if ctx.update.media is not None:  # send it back, by file id, with a button
+            await ctx.do(SendMedia(ctx.chat_id, ctx.update.media, caption="Got <it>",
+                                   buttons=keyboard(Button("Keep", data="pick:keep"))))
         if ctx.update.kind is UpdateKind.PRE_CHECKOUT:
             payment = ctx.update.payment
             assert payment is not None and payment.query_id is not None
