@@ -16,7 +16,6 @@ so one chat's wait never holds a handler or another chat's messages.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -149,8 +148,7 @@ class TelegramTransport:
         self._started_client = True
         logger.info("telegram: connected as @{}", self.bot_username())
         await self.set_menu()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._stopped.wait()
+        await self._stopped.wait()  # cancellation propagates; the caller then awaits stop()
 
     async def stop(self) -> None:
         self._stopped.set()

@@ -87,18 +87,31 @@ def mode(text: str) -> enums.ParseMode:
     return HTML if "<" in text or "&" in text else enums.ParseMode.DISABLED
 
 
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(line: str, limit: int) -> tuple[str, str]:
+    """The longest head of `line` within `limit` units, and the rest."""
+    head = line[:limit]
+    while units(head) > limit:
+        head = head[: len(head) - (units(head) - limit + 1) // 2]
+    return head, line[len(head):]
+
+
 def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Pieces of at most `limit` characters, cut at line ends where possible."""
+    """Pieces of at most `limit` units, cut at line ends where possible."""
     parts: list[str] = []
     current = ""
     for line in text.splitlines(keepends=True):
-        while len(line) > limit:  # one line longer than a message: cut it hard
+        while units(line) > limit:  # one line longer than a message: cut it hard
             if current:
                 parts.append(current)
                 current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        if len(current) + len(line) > limit:
+            head, line = _cut(line, limit)
+            parts.append(head)
+        if units(current) + units(line) > limit:
             parts.append(current)
             current = ""
         current += line
@@ -112,7 +125,7 @@ def split_long(action: Action) -> list[Action]:
     if not isinstance(action, SendMessage):
         return [action]
     text = as_html(action.text, action.html)
-    if len(text) <= TEXT_LIMIT:
+    if units(text) <= TEXT_LIMIT:
         return [action]
     # Escape first, then cut: escaping never adds a line break, so no entity is cut in two.
     # Raw HTML cut inside an overlong line may break a tag; plugins send such text as plain.
@@ -127,7 +140,7 @@ def _id(message: Any) -> int | None:
 
 
 async def send_message(client: pyrogram.Client, a: SendMessage) -> Sent:
-    text = as_html(a.text, a.html)[:TEXT_LIMIT]
+    text = as_html(a.text, a.html)  # split_long has cut it to size
     m = await client.send_message(a.chat_id, text, parse_mode=mode(text),
                                   reply_markup=markup(a.buttons),
                                   reply_to_message_id=a.reply_to)
@@ -136,7 +149,7 @@ async def send_message(client: pyrogram.Client, a: SendMessage) -> Sent:
 
 async def edit_message(client: pyrogram.Client, a: EditMessage) -> Sent:
     text = as_html(a.text, a.html)
-    if len(text) > TEXT_LIMIT:  # an edit cannot become two messages
+    if units(text) > TEXT_LIMIT:  # an edit cannot become two messages
         text = chunks(text, TEXT_LIMIT - 1)[0] + "…"
     m = await client.edit_message_text(a.chat_id, a.message_id, text, parse_mode=mode(text),
                                        reply_markup=markup(a.buttons))
@@ -144,7 +157,7 @@ async def edit_message(client: pyrogram.Client, a: EditMessage) -> Sent:
 
 
 async def send_media(client: pyrogram.Client, a: SendMedia) -> Sent:
-    caption = as_html(a.caption, a.html)[:CAPTION_LIMIT]
+    caption = chunks(as_html(a.caption, a.html), CAPTION_LIMIT)[0]
     options: dict[str, Any] = {"caption": caption, "parse_mode": mode(caption),
                                "reply_markup": markup(a.buttons)}
     if a.media.kind == "photo":
