@@ -118,3 +118,19 @@ async def test_blocked_users_in_a_broadcast_are_skipped(tmp_path: Path,
     assert [bool(r and r["is_unreachable"]) for r in rows] == [True, True, False, False, False]
     assert len(attempts) == 2 + 3 * 2  # one attempt per blocked user, then nothing more
     assert len(server.delivered) == 6
+
+
+async def test_group_messages_paced_to_twenty_a_minute(tmp_path: Path,
+                                                       clock: VirtualClock) -> None:
+    async with telegram_bot(tmp_path, {"outbound.enabled": True}, clock=clock) as tg:
+        server = FloodServer(clock)
+        tg.client.on_request = server
+        group = tg.group(555)
+        await tg.message(tg.user(42), "hello all", group=group)  # the bot sees the group
+        await asyncio.gather(*(tg.kernel.send(SendMessage(group.chat_id, f"g{i}"))
+                               for i in range(30)))
+    assert [d.text for d in server.delivered] == [f"g{i}" for i in range(30)]
+    assert server.flood_waits == 0
+    times = [d.at for d in server.delivered]
+    # The 21st message after any message comes a full minute later.
+    assert all(times[i + 20] - times[i] >= 60 - 1e-6 for i in range(len(times) - 20))
