@@ -250,3 +250,20 @@ def test_callback_data_over_64_bytes_refused_naming_the_button() -> None:
     Button("Fits", data="é" * 32)  # 64 bytes of UTF-8: allowed
     with pytest.raises(ValueError, match="'Unicode'"):
         Button("Unicode", data="é" * 33)
+
+
+async def test_answering_an_expired_button_press_is_harmless(tg: TelegramHarness) -> None:
+    from pyrogram import errors
+
+    alice = tg.user(42)
+    await tg.message(alice, "/menu")
+    menu_id = tg.last_message().id
+
+    def expired(query: object) -> None:
+        if isinstance(query, f.messages.SetBotCallbackAnswer):
+            raise errors.QueryIdInvalid()
+
+    tg.client.on_request = expired
+    await tg.press(alice, "pick:1", menu_id)
+    assert tg.kernel.dispatcher.counts.get("error", 0) == 0
+    assert tg.requests_of(f.messages.EditMessage)  # the handler went on with its work

@@ -60,7 +60,9 @@ def translate(exc: BaseException) -> BaseException:
     """The kernel's error for a kurigram error; the error itself when the kernel has none."""
     if isinstance(exc, errors.Flood):  # FloodWait, SlowmodeWait, FloodPremiumWait
         return RetryAfter(float(getattr(exc, "value", None) or 1))
-    if isinstance(exc, errors.MessageNotModified):
+    if isinstance(exc, (errors.MessageNotModified, errors.QueryIdInvalid)):
+        # An edit that changes nothing, or an answer to a button press too old to answer:
+        # either way nothing is left to do, and the user must not get an error for it.
         return NotModified(str(exc))
     if isinstance(exc, UNREACHABLE):
         return Unreachable(f"{type(exc).__name__}: {exc.ID}")
