@@ -24,8 +24,8 @@ from pyrogram.enums import ParseMode
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.clock import VirtualClock
+from core.testing_flood import FloodServer
 from core.testing_telegram import (
-    FloodServer,
     OfflineClient,
     TelegramHarness,
     TgUser,

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from core.clock import VirtualClock
-from core.testing_telegram import FloodServer, TelegramHarness, telegram_bot
+from core.testing_flood import FloodServer
+from core.testing_telegram import TelegramHarness, telegram_bot
 from core.types import SendMessage
 
 CHATS = range(100_001, 101_001)  # 1,000 users
