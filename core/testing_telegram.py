@@ -167,6 +167,19 @@ class OfflineClient(pyrogram.Client):
         self.server = server or FakeTelegram()
         self.requests: list[Any] = []
         self.on_request: Callable[[Any], None] | None = None
+        self.uploads: list[tuple[str, bytes]] = []
+
+    async def save_file(self, path: Any, file_id: int | None = None, file_part: int = 0,
+                        progress: Any = None, progress_args: tuple[Any, ...] = ()) -> Any:
+        """Uploads go over separate media connections: record the bytes instead."""
+        if path is None:
+            return None  # no thumbnail
+        if hasattr(path, "read"):
+            data, name = path.read(), getattr(path, "name", "file")
+        else:
+            data, name = Path(path).read_bytes(), Path(path).name
+        self.uploads.append((name, data))
+        return raw.types.InputFile(id=len(self.uploads), parts=1, name=name, md5_checksum="")
 
     async def invoke(self, query: Any, *args: Any, **kwargs: Any) -> Any:
         self.requests.append(query)

@@ -8,6 +8,7 @@ gets its own send slot and a flood wait retries only the part it hit.
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -16,7 +17,7 @@ from loguru import logger
 from pyrogram import enums, errors
 from pyrogram import types as tg
 
-from core.errors import NotModified, RetryAfter, Unreachable
+from core.errors import AlreadyDone, NotModified, RetryAfter, Unreachable
 from core.types import (
     Action,
     AnswerCallback,
@@ -66,6 +67,8 @@ def translate(exc: BaseException) -> BaseException:
         return NotModified(str(exc))
     if isinstance(exc, UNREACHABLE):
         return Unreachable(f"{type(exc).__name__}: {exc.ID}")
+    if isinstance(exc, errors.ChargeAlreadyRefunded):
+        return AlreadyDone(str(exc))
     return exc
 
 
@@ -162,10 +165,15 @@ async def send_media(client: pyrogram.Client, a: SendMedia) -> Sent:
     caption = chunks(as_html(a.caption, a.html), CAPTION_LIMIT)[0]
     options: dict[str, Any] = {"caption": caption, "parse_mode": mode(caption),
                                "reply_markup": markup(a.buttons)}
+    source: Any = a.media.file_id
+    if a.media.data is not None:
+        # Bytes to upload (a chart, an export); kurigram takes a named file-like object.
+        source = io.BytesIO(a.media.data)
+        source.name = a.media.file_name or ("image.png" if a.media.kind == "photo" else "file")
     if a.media.kind == "photo":
-        m = await client.send_photo(a.chat_id, a.media.file_id, **options)
+        m = await client.send_photo(a.chat_id, source, **options)
     elif a.media.kind == "document":
-        m = await client.send_document(a.chat_id, a.media.file_id, **options)
+        m = await client.send_document(a.chat_id, source, **options)
     else:
         m = await client.send_cached_media(a.chat_id, a.media.file_id, **options)
     return Sent(_id(m))
