@@ -207,7 +207,8 @@ class Kernel:
 
     async def emit(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a hook and await what its implementations return. A failing listener is logged
-        and does not stop the others (the event has already happened)."""
+        and does not stop the others (the event has already happened). `kernel` is supplied."""
+        kwargs.setdefault("kernel", self)
         results = []
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
             try:
