@@ -80,7 +80,7 @@ async def _alert_admins(kernel: Kernel, error: BaseException, reference: str) ->
     if not await kernel.cache.add(key, 1, max(1, kernel.settings.errors.alert_cooldown)):
         return
     text = (f"<b>Error {reference}</b>\n<code>{html.escape(type(error).__name__)}: "
-            f"{html.escape(str(error)[:500])}</code>\n"
+            f"{html.escape(kernel.redact(str(error))[:500])}</code>\n"
             f"Same errors are not reported again for {kernel.settings.errors.alert_cooldown} s.")
     for admin in sorted(kernel.admins):
         try:

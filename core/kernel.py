@@ -28,6 +28,7 @@ from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import PluginError
+from core.logs import Redactor
 from core.models import MODELS
 from core.outbox import Outbox
 from core.ratelimit import InboundLimiter, Pacer
@@ -60,6 +61,7 @@ class Kernel:
         self._services: dict[str, Any] = {}
         self._listening: dict[str, bool] = {}
         self._warned_no_charge = False
+        self.redact = Redactor(())  # replaced once settings are validated
 
     # ---- configuration (nothing opened yet) ---------------------------------------------------
 
@@ -82,6 +84,7 @@ class Kernel:
                   kernel.collect("register_settings")]
         config.validate(settings, owned)
         kernel.admins = frozenset(settings.admins)
+        kernel.redact = Redactor(config.secret_values(settings))
         return kernel
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:

@@ -27,10 +27,10 @@ from core.types import (
     EditMessage,
     ForwardMessage,
     RefundStars,
+    Sender,
     SendInvoice,
     SendMedia,
     SendMessage,
-    Sender,
     Sent,
     SetCommands,
 )
@@ -182,7 +182,7 @@ class ConsoleTransport:
             self._print(f"(no button {rest.strip()!r}; buttons are numbered 1 to "
                         f"{len(self._buttons)})")
             return
-        chat, message_id, button = self._buttons[int(rest) - 1]
+        _chat, message_id, button = self._buttons[int(rest) - 1]
         if button.data is None:
             self._print(f"(a link: {button.url})")
             return
