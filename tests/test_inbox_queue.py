@@ -68,6 +68,9 @@ async def test_inbox_pages_and_opens_the_recent_history(bot: BotDriver) -> None:
 async def test_an_empty_inbox_says_so(bot: BotDriver) -> None:
     reply = await bot.send("/inbox", user=bot.admin)
     assert reply.text == "No open conversations."
+    assert (await bot.send("/inbox 3", user=bot.admin)).text == "There is no page 3."
+    bad = await bot.send("/inbox two", user=bot.admin)
+    assert bad.outcome == "user_error" and bad.text == "Usage: /inbox [page]"
 
 
 async def test_the_priority_button_sets_a_level(bot: BotDriver) -> None:

@@ -79,7 +79,12 @@ async def operator_message(ctx: Context) -> bool:
 
 async def inbox_command(ctx: Context) -> None:
     """Open conversations, most urgent and oldest first"""
-    page = conversation_id(ctx.args[0]) if ctx.args else 1
+    page = 1
+    if ctx.args:
+        try:
+            page = parse_amount(ctx.args[0], maximum=10**6)
+        except ValueError:
+            raise UserError("Usage: /inbox [page]") from None
     await show_queue(ctx, page, edit=False)
 
 
