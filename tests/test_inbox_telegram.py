@@ -1,0 +1,59 @@
+"""The inbox through the real kurigram Client, offline: raw updates in, raw requests out."""
+
+from pathlib import Path
+
+import pytest
+from pyrogram import raw
+
+from core.testing import ADMIN_ID
+
+# The offline kurigram harness arrives with the Telegram transport.
+harness = pytest.importorskip("core.testing_telegram")
+raw_buttons, telegram_bot = harness.raw_buttons, harness.telegram_bot
+
+RECEIVED = "Thanks! Your message reached the operators; they will answer here."
+
+
+def _to(peer: object) -> int:
+    return int(getattr(peer, "user_id", 0))
+
+
+async def test_a_raw_user_message_reaches_the_operators_and_the_answer_comes_back(
+        tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path, plugins=["admin_inbox"]) as tg:
+        await tg.know(tg.admin)  # the operators' chat: the admin has met the bot before
+        alice = tg.user(42, "Alice", "alice")
+
+        await tg.message(alice, "My order is late")
+
+        [to_admin] = [q for q in tg.requests_of(raw.functions.messages.SendMessage)
+                      if _to(q.peer) == ADMIN_ID]
+        assert to_admin.message.startswith("#1 · Alice (@alice, id 42) · normal")
+        assert to_admin.message.endswith("My order is late")
+        assert raw_buttons(to_admin.reply_markup) == [
+            ("Reply", "inbox:r:1"), ("Close", "inbox:c:1"), ("Priority", "inbox:p:1")]
+        assert tg.sent_texts(42) == [RECEIVED]
+
+        # The admin replies (in Telegram's sense) to the copy the bot sent them.
+        copy_id = max(i for i, m in tg.server.messages.items()
+                      if m.out and _to(m.peer_id) == ADMIN_ID)
+        tg.clear()
+        await tg.message(tg.admin, "It ships tomorrow.", reply_to=copy_id)
+
+        assert tg.sent_texts(42) == ["It ships tomorrow."]
+        assert tg.sent_texts(ADMIN_ID) == ["Sent to #1."]
+
+
+async def test_a_raw_photo_reaches_the_operators_by_file_id(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path, plugins=["admin_inbox"]) as tg:
+        await tg.know(tg.admin)
+        alice = tg.user(42, "Alice")
+        await tg.photo(alice, caption="the broken part")
+
+        [media] = tg.requests_of(raw.functions.messages.SendMedia)
+        assert _to(media.peer) == ADMIN_ID
+        assert isinstance(media.media, raw.types.InputMediaPhoto)
+        assert "the broken part" in media.message and "#1" in media.message
+        assert [t for t, _ in raw_buttons(media.reply_markup)] == ["Reply", "Close", "Priority"]
+        stored = await tg.kernel.service("inbox").history(1)
+        assert [(m.direction, m.media_kind) for m in stored] == [("in", "photo")]
