@@ -33,3 +33,17 @@ async def test_racing_messages_of_one_user_share_one_conversation(
         assert [c.id for c in queue] == [reopened.conversation.id] and pages == 1
         figures = await inbox.figures()
         assert figures["open"] == 1
+
+
+async def test_two_workers_reminding_at_once_remind_each_wait_once(
+        tmp_path: Path, database_url: str) -> None:
+    from datetime import timedelta
+
+    async with running_bot(tmp_path, {"database.url": database_url},
+                           plugins=["admin_inbox"]) as bot:
+        for uid in range(11, 17):
+            await bot.send("hello", user=bot.user(uid))
+        inbox = bot.service("inbox")
+        later = inbox.now() + timedelta(hours=2)
+        a, b = await asyncio.gather(inbox.remind_overdue(later), inbox.remind_overdue(later))
+        assert sorted(a + b) == list(range(1, 7))

@@ -133,3 +133,11 @@ async def test_an_empty_or_huge_message_is_handled(bot: BotDriver) -> None:
     long_answer = await bot.send("/reply 1 " + "x" * 5000, user=bot.admin)
     assert long_answer.outcome == "user_error" and "too long" in long_answer.text
     assert long_answer.to(42) == []
+
+
+async def test_help_shows_the_inbox_commands_to_admins_only(bot: BotDriver) -> None:
+    for_admin = await bot.send("/help", user=bot.admin)
+    for command in ("/inbox ", "/reply ", "/close ", "/assign ", "/inbox_stats "):
+        assert command in for_admin.text
+    for_user = await bot.send("/help", user=bot.user(42))
+    assert "/inbox" not in for_user.text and "/reply" not in for_user.text

@@ -351,10 +351,11 @@ class InboxService:
                 (Conversation.status == "open") & Conversation.reminded_at.is_null()
                 & (Conversation.waiting_since <= now - timedelta(minutes=remind)))
                 .order_by(Conversation.priority.desc(), Conversation.waiting_since).limit(20))
-            if due:
-                (Conversation.update(reminded_at=now)
-                 .where(Conversation.id.in_([c.id for c in due])).execute())
-            return [_view(c) for c in due]
+            # Claim each one conditionally: with several workers, one reminder per wait.
+            return [_view(c) for c in due
+                    if Conversation.update(reminded_at=now)
+                    .where((Conversation.id == c.id) & Conversation.reminded_at.is_null())
+                    .execute()]
 
         due = await self.db.transaction(work)
         for conv in due:
