@@ -1,5 +1,6 @@
 """/inbox ordering, priority (by hand and by rules), close and reopen, assignment."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -105,13 +106,20 @@ async def test_rules_never_override_an_admins_choice(bot: BotDriver) -> None:
     assert conversations(bot)[11].priority == 0
 
 
+@dataclass(frozen=True)
+class Tier:
+    name: str
+
+
 class FakeCredits:
-    """What the inbox asks of the credits plugin: a user's tier."""
+    """What the inbox asks of the credits plugin: a user's tier (None below the first)."""
 
     def __init__(self) -> None:
-        self.tiers = {11: "vip", 12: "basic"}
+        self.tiers = {11: Tier("vip"), 12: Tier("basic")}
 
-    async def tier(self, user_id: int) -> str | None:
+    async def tier(self, user_id: int) -> Tier | None:
+        if user_id == 99:
+            raise RuntimeError("credits database down")
         return self.tiers.get(user_id)
 
 
@@ -128,6 +136,10 @@ async def test_the_users_tier_raises_the_priority(tmp_path: Path) -> None:
         await open_for(bot, (11, "Ann"), (12, "Bob"), (13, "Cid"))
         convs = conversations(bot)
         assert (convs[11].priority, convs[12].priority, convs[13].priority) == (2, 0, 0)
+        # A failing tier lookup costs the user nothing: the message still arrives.
+        reply = await bot.send("hello", user=bot.user(99, "Zed"))
+        assert reply.outcome == "ok" and len(reply.to(ADMIN_ID)) == 1
+        assert conversations(bot)[99].priority == 0
 
 
 @pytest.mark.bot_settings({"admin_inbox.tier_priority": {"vip": "urgent"}})

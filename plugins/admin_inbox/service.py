@@ -117,12 +117,23 @@ class InboxService:
             level = 1
         tiers = dict(self.options.tier_priority)
         if tiers and level < 2 and self.kernel.has_service("credits"):
+            name = await self._tier_name(user_id)
+            if name is not None and name in tiers:
+                level = max(level, PRIORITIES.index(tiers[name]))
+        return level
+
+    async def _tier_name(self, user_id: int) -> str | None:
+        """The user's tier from the credits plugin (a `Tier` with a name, or a plain name).
+        A failing lookup is logged and ignored: it must never cost a user their message."""
+        try:
             tier = self.kernel.service("credits").tier(user_id)
             if inspect.isawaitable(tier):
                 tier = await tier
-            if tier is not None and str(tier) in tiers:
-                level = max(level, PRIORITIES.index(tiers[str(tier)]))
-        return level
+        except Exception:
+            logger.exception("inbox: the credits service could not give user {}'s tier",
+                             user_id)
+            return None
+        return None if tier is None else str(getattr(tier, "name", tier))
 
     async def receive(self, user_id: int, key: str, text: str, media: Media | None
                       ) -> Received | None:
