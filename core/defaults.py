@@ -17,6 +17,9 @@ from core.types import Command, HealthCheck, RuntimeSetting, SendMessage
 
 async def start(ctx: Context) -> None:
     """Start the bot"""
+    payload = ctx.update.args.strip()
+    if payload and any(await ctx.kernel.emit("deep_link", ctx=ctx, payload=payload[:64])):
+        return
     text = await ctx.service("runtime").get("start_text")
     await ctx.reply(text)
 

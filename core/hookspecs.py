@@ -137,6 +137,15 @@ def refund_command(kernel: Kernel, receipt: Any, reason: str) -> None:
 
 
 @hookspec
+def deep_link(ctx: Context, payload: str) -> bool | None:
+    """`/start <payload>` arrived (a t.me/bot?start=payload link). May be async.
+
+    Return True when this plugin handled the payload; the default /start answer is then
+    skipped. Payloads come from users: validate them.
+    """
+
+
+@hookspec
 def handle_error(ctx: Context, error: BaseException, reference: str) -> bool | None:
     """An unexpected error while handling an update. May be async.
 

@@ -29,7 +29,7 @@ from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import PluginError
 from core.logs import Redactor
-from core.models import MODELS
+from core.models import MODELS, SeenUpdate, utcnow
 from core.outbox import Outbox
 from core.ratelimit import InboundLimiter, Pacer
 from core.runtime import RuntimeSettings
@@ -119,6 +119,10 @@ class Kernel:
             if waiting:
                 raise PluginError(f"{len(waiting)} migrations pending: run `python -m core "
                                   "migrate` or set database.auto_migrate = true")
+        # Forget redelivery keys past their time; they only matter within seen_ttl.
+        self.db.bind(MODELS)
+        await self.db.run(lambda: SeenUpdate.delete().where(SeenUpdate.expires_at < utcnow())
+                          .execute())
         models = list(MODELS)
         for _, declared in self.collect("register_models"):
             models.extend(declared)
@@ -213,6 +217,8 @@ class Kernel:
         and does not stop the others (the event has already happened). `kernel` is supplied."""
         kwargs.setdefault("kernel", self)
         results = []
+        # Every event spec takes the kernel first; callers may leave it out.
+        kwargs.setdefault("kernel", self)
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})

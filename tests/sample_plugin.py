@@ -190,6 +190,14 @@ def refund_command(kernel: Kernel, receipt: Any, reason: str) -> None:
 
 
 @hookimpl
+async def deep_link(ctx: Context, payload: str) -> bool | None:
+    if payload.startswith("note-"):
+        await ctx.reply(f"Opened note link {payload[5:]}")
+        return True
+    return None
+
+
+@hookimpl
 def handle_error(ctx: Context, error: BaseException, reference: str) -> None:
     ctx.service("sample").errors.append((type(error).__name__, reference))
 
