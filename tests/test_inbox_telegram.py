@@ -2,14 +2,10 @@
 
 from pathlib import Path
 
-import pytest
 from pyrogram import raw
 
 from core.testing import ADMIN_ID
-
-# The offline kurigram harness arrives with the Telegram transport.
-harness = pytest.importorskip("core.testing_telegram")
-raw_buttons, telegram_bot = harness.raw_buttons, harness.telegram_bot
+from core.testing_telegram import raw_buttons, telegram_bot
 
 RECEIVED = "Thanks! Your message reached the operators; they will answer here."
 
@@ -44,7 +40,8 @@ async def test_a_raw_user_message_reaches_the_operators_and_the_answer_comes_bac
         assert tg.sent_texts(ADMIN_ID) == ["Sent to #1."]
 
 
-async def test_a_raw_photo_reaches_the_operators_by_file_id(tmp_path: Path) -> None:
+async def test_a_raw_photo_reaches_the_operators_and_a_document_comes_back(
+        tmp_path: Path) -> None:
     async with telegram_bot(tmp_path, plugins=["admin_inbox"]) as tg:
         await tg.know(tg.admin)
         alice = tg.user(42, "Alice")
@@ -53,7 +50,29 @@ async def test_a_raw_photo_reaches_the_operators_by_file_id(tmp_path: Path) -> N
         [media] = tg.requests_of(raw.functions.messages.SendMedia)
         assert _to(media.peer) == ADMIN_ID
         assert isinstance(media.media, raw.types.InputMediaPhoto)
+        assert media.media.id.id == 5001  # Alice's photo, by its file id
         assert "the broken part" in media.message and "#1" in media.message
         assert [t for t, _ in raw_buttons(media.reply_markup)] == ["Reply", "Close", "Priority"]
         stored = await tg.kernel.service("inbox").history(1)
         assert [(m.direction, m.media_kind) for m in stored] == [("in", "photo")]
+
+        # The admin answers with a document, replying to the photo the bot sent them.
+        copy_id = max(i for i, m in tg.server.messages.items()
+                      if m.out and _to(m.peer_id) == ADMIN_ID)
+        doc = raw.types.MessageMediaDocument(document=raw.types.Document(
+            id=6001, access_hash=9, file_reference=b"ref", date=tg.server.date,
+            mime_type="application/pdf", size=2048, dc_id=2,
+            attributes=[raw.types.DocumentAttributeFilename(file_name="invoice.pdf")]))
+        message = tg.raw_message(tg.admin, "your invoice", media=doc, reply_to=copy_id)
+        tg.clear()
+        await tg.feed(raw.types.UpdateNewMessage(message=message, pts=next(tg.server.pts),
+                                                 pts_count=1), users=[tg.admin])
+
+        [to_alice] = tg.requests_of(raw.functions.messages.SendMedia)
+        assert _to(to_alice.peer) == 42
+        assert isinstance(to_alice.media, raw.types.InputMediaDocument)
+        assert to_alice.media.id.id == 6001  # the same file, by its id
+        assert to_alice.message == "your invoice"
+        stored = await tg.kernel.service("inbox").history(1)
+        assert [(m.direction, m.media_kind) for m in stored] == [("in", "photo"),
+                                                                 ("out", "document")]
