@@ -76,3 +76,27 @@ async def test_a_raw_photo_reaches_the_operators_and_a_document_comes_back(
         stored = await tg.kernel.service("inbox").history(1)
         assert [(m.direction, m.media_kind) for m in stored] == [("in", "photo"),
                                                                  ("out", "document")]
+
+
+async def test_an_operators_group_gets_the_message_and_answers_from_it(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path, {"admin_inbox.operators_chat": -555},
+                            plugins=["admin_inbox"]) as tg:
+        operators = tg.group(555, "Operators")
+        await tg.message(tg.admin, "/start", group=operators)  # the bot is in the group
+        alice = tg.user(42, "Alice")
+        tg.clear()
+
+        await tg.message(alice, "Help please")
+
+        [to_group] = [q for q in tg.requests_of(raw.functions.messages.SendMessage)
+                      if isinstance(q.peer, raw.types.InputPeerChat)]
+        assert to_group.peer.chat_id == 555 and to_group.message.endswith("Help please")
+        copy_id = max(i for i, m in tg.server.messages.items()
+                      if m.out and getattr(m.peer_id, "chat_id", None) == 555)
+        tg.clear()
+        await tg.message(tg.admin, "Done.", group=operators, reply_to=copy_id)
+        assert tg.sent_texts(42) == ["Done."]
+        # A group member who is not an admin replying reaches nobody.
+        tg.clear()
+        await tg.message(tg.user(77, "Eve"), "hi Alice", group=operators, reply_to=copy_id)
+        assert tg.sent_texts(42) == []
