@@ -9,6 +9,7 @@ text, arguments and button data are replaced, breadcrumbs and local variables ar
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,16 +32,45 @@ class Scrubber:
         self.secrets = sorted((s for s in secrets if s), key=len, reverse=True)
 
     def __call__(self, event: dict[str, Any], texts: Iterable[str] = ()) -> dict[str, Any]:
-        # Short texts ("/buy 3", "ok") would blank unrelated words: only replace real phrases.
-        words = sorted((t for t in texts if t and len(t) >= 4), key=len, reverse=True)
-        replacements = [(s, REDACTED) for s in self.secrets]
-        replacements += [(w, MESSAGE_TEXT) for w in words]
         event.pop("breadcrumbs", None)  # log lines of other updates, with their texts
         event.pop("request", None)
-        for exception in (event.get("exception") or {}).get("values", []) or []:
+        for exception in _exceptions(event):
             for frame in (exception.get("stacktrace") or {}).get("frames", []) or []:
                 frame.pop("vars", None)
-        return _replace(event, replacements)
+        event = _replace(event, [(s, REDACTED) for s in self.secrets])
+        words = _words(texts)
+        if words is not None:
+            # An error message may quote the user's text whole, split or repr'd: every word
+            # of it goes, in the free-text fields only (frames keep their function names).
+            for exception in _exceptions(event):
+                if isinstance(exception.get("value"), str):
+                    exception["value"] = words.sub(MESSAGE_TEXT, exception["value"])
+            for key in ("message", "logentry", "extra"):
+                if key in event:
+                    event[key] = _substitute(event[key], words)
+        return event
+
+
+def _exceptions(event: dict[str, Any]) -> list[dict[str, Any]]:
+    return (event.get("exception") or {}).get("values", []) or []
+
+
+def _words(texts: Iterable[str]) -> re.Pattern[str] | None:
+    words = {w for t in texts for w in re.findall(r"\w{3,}", t)}
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b")
+
+
+def _substitute(node: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(node, str):
+        return pattern.sub(MESSAGE_TEXT, node)
+    if isinstance(node, dict):
+        return {k: _substitute(v, pattern) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_substitute(v, pattern) for v in node]
+    return node
 
 
 def _replace(node: Any, replacements: list[tuple[str, str]]) -> Any:
@@ -86,7 +116,6 @@ class Sentry:
             environment=self.environment,
             release=self.release,
             sample_rate=self.sample_rate,
-            send_default_pii=False,
             include_local_variables=False,
             max_breadcrumbs=0,
             auto_enabling_integrations=False,
