@@ -28,7 +28,7 @@ async def boom(ctx: Context) -> None:
 
 async def slow(ctx: Context) -> None:
     """Takes its time"""
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
     await ctx.reply("done")
 
 
