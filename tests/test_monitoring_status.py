@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.testing import running_bot
@@ -97,10 +99,8 @@ async def test_database_observers_see_every_call(tmp_path: Path) -> None:
             raise ValueError("not transient")
 
         await bot.kernel.db.run(lambda: 1)
-        try:
+        with pytest.raises(ValueError):
             await bot.kernel.db.run(failing)
-        except ValueError:
-            pass
         assert [ok for _, ok in seen] == [True, False]
         assert seen[1][0].endswith("failing")
 
