@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
@@ -148,3 +149,18 @@ async def test_event_listeners_are_given_the_kernel(tmp_path: Path) -> None:
     async with running_bot(tmp_path, extra_plugins=[Welcome()]) as bot:
         await bot.send("/start", user=bot.user(42))
         assert seen == [(bot.kernel, 42)]
+
+
+async def test_a_blocked_event_loop_shows_as_lag(tmp_path: Path) -> None:
+    overrides = {"monitoring.lag_interval": 0.02, "monitoring.lag_warn_ms": 100}
+    async with monitored_bot(tmp_path, overrides) as bot:
+        monitor = bot.service("monitoring")
+        await asyncio.sleep(0.05)  # the sampler is waiting on its timer
+        with recorded_logs() as lines:
+            time.sleep(0.3)  # a blocking call in a handler would do this
+            await asyncio.sleep(0.05)
+        # The timer was due 20 ms after it was set and fired only after the 300 ms block.
+        assert monitor.lag.worst >= 0.2
+        assert any("event loop lagged" in line for line in lines)
+        health = await bot.kernel.health()
+        assert health["checks"]["process"]["loop_lag_max_ms"] >= 200

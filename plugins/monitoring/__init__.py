@@ -6,6 +6,7 @@ Hooks feed the `monitoring` service (plugins/monitoring/service.py); the HTTP se
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from dynaconf import Validator
@@ -19,9 +20,11 @@ from core.types import Command, HealthCheck, Update
 from plugins.monitoring import handlers
 from plugins.monitoring import sentry as sentry_module
 from plugins.monitoring.http import HttpServer
+from plugins.monitoring.models import WorkerReport
 from plugins.monitoring.service import Monitor
 
 REQUIRES: tuple[str, ...] = ()
+SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "monitoring"
 
 
 @hookimpl
@@ -35,10 +38,21 @@ def register_settings() -> list[Validator]:
         Validator("monitoring.ready_timeout", default=5, is_type_of=(int, float), gt=0),
         Validator("monitoring.lag_interval", default=1.0, is_type_of=(int, float), gt=0),
         Validator("monitoring.lag_warn_ms", default=500, is_type_of=int, gte=0),
+        Validator("monitoring.publish_interval", default=30, is_type_of=(int, float), gte=0),
         Validator("monitoring.sentry_dsn", default="", is_type_of=str),
         Validator("monitoring.sentry_sample_rate", default=1.0, is_type_of=(int, float),
                   gte=0, lte=1),
     ]
+
+
+@hookimpl
+def register_models() -> list[type[Any]]:
+    return [WorkerReport]
+
+
+@hookimpl
+def register_migrations() -> tuple[str, str]:
+    return ("monitoring", str(SCHEMA))
 
 
 @hookimpl
@@ -58,6 +72,7 @@ async def startup(kernel: Kernel) -> None:
     if monitor.metrics is not None:
         kernel.db.observers.append(monitor.metrics.observe_db)
     monitor.lag.start()
+    monitor.start_publishing()
     dsn = settings.sentry_dsn
     if dsn and sentry_module.installed():
         monitor.sentry = sentry_module.Sentry(
@@ -70,8 +85,16 @@ async def startup(kernel: Kernel) -> None:
                        "(pip install '.[sentry]'): errors are not sent")
     if settings.http.enabled:
         server = HttpServer(monitor, settings.http.host, settings.http.port)
-        await server.start()
-        monitor.http = server
+        try:
+            await server.start()
+        except OSError as exc:
+            # Another process has the port (often the running bot, when this one is
+            # `python -m core health`): the bot itself works without the endpoints.
+            logger.error("monitoring HTTP server not started on {}:{}: {}",
+                         settings.http.host, settings.http.port, exc.strerror or exc)
+            await server.stop()
+        else:
+            monitor.http = server
 
 
 @hookimpl
@@ -81,6 +104,7 @@ async def shutdown(kernel: Kernel) -> None:
         await monitor.http.stop()
         monitor.http = None
     await monitor.lag.stop()
+    await monitor.stop_publishing()
     if monitor.sentry is not None:
         monitor.sentry.stop()
         monitor.sentry = None
@@ -110,4 +134,9 @@ def health_checks(kernel: Kernel) -> list[HealthCheck]:
     async def commands() -> dict[str, Any]:
         return {"slowest": monitor.slowest(), "errors_last_hour": dict(monitor.recent_errors())}
 
-    return [HealthCheck("process", process), HealthCheck("commands", commands)]
+    async def workers() -> dict[str, Any]:
+        # What the running bots published: `python -m core health` is a process of its own.
+        return {"reports": await monitor.reports()}
+
+    return [HealthCheck("process", process), HealthCheck("commands", commands),
+            HealthCheck("workers", workers)]

@@ -7,16 +7,23 @@ server, `/status` and `python -m core health` read it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
+import json
+import os
+import socket
 import time
 from collections import Counter, deque
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from core.models import utcnow
 from core.types import Update, UpdateKind
 from plugins.monitoring.metrics import Metrics, numeric_figures
+from plugins.monitoring.models import WorkerReport
 from plugins.monitoring.process import LagSampler, resident_memory_bytes
 
 if TYPE_CHECKING:
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
     from plugins.monitoring.sentry import Sentry
 
 ERROR_WINDOW = 3600.0  # /status shows the errors of the last hour
+REPORT_WINDOW = 3600.0  # `python -m core health` lists workers that reported this recently
 # Outcomes where a handler ran: the others are refused before any handler, and their time
 # says nothing about the command.
 HANDLED = frozenset({"ok", "user_error", "error"})
@@ -58,6 +66,9 @@ class Monitor:
         self.errors: deque[tuple[float, str]] = deque(maxlen=10_000)
         self.sentry: Sentry | None = None
         self.http: HttpServer | None = None
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"[:128]
+        self.publish_interval = float(s.publish_interval)
+        self._publisher: asyncio.Task[None] | None = None
 
     # ---- fed by hooks -------------------------------------------------------------------------
 
@@ -189,3 +200,61 @@ class Monitor:
             if self.kernel.settings.cache.backend == "memory":
                 self.metrics.collector.cache_entries = await self.kernel.cache.entries()
         return by_plugin
+
+    # ---- reports for other processes (`python -m core health` runs in its own) ---------------
+
+    def worker_figures(self) -> dict[str, Any]:
+        return {"process": self.process(), "slowest": self.slowest(),
+                "errors_last_hour": dict(self.recent_errors()),
+                "outcomes": dict(self.kernel.dispatcher.counts)}
+
+    async def publish(self, running: bool = True) -> None:
+        """Write this worker's figures to the database, where every process can read them."""
+        row = {WorkerReport.reported_at: utcnow(), WorkerReport.running: running,
+               WorkerReport.figures: json.dumps(self.worker_figures())}
+
+        def write() -> None:
+            (WorkerReport.insert({WorkerReport.worker: self.worker, **row})
+             .on_conflict(conflict_target=[WorkerReport.worker], update=row).execute())
+
+        await self.kernel.db.run(write)
+
+    async def reports(self) -> list[dict[str, Any]]:
+        """Figures published by the workers seen in the last hour, newest first."""
+        now = utcnow()
+
+        since = now - timedelta(seconds=REPORT_WINDOW)
+
+        def read() -> list[WorkerReport]:
+            return list(WorkerReport.select().where(WorkerReport.reported_at >= since)
+                        .order_by(WorkerReport.reported_at.desc()))
+
+        return [{"worker": r.worker, "running": r.running,
+                 "age_s": round((now - r.reported_at).total_seconds()),
+                 **json.loads(r.figures)} for r in await self.kernel.db.run(read)]
+
+    def start_publishing(self) -> None:
+        if self.publish_interval > 0 and self._publisher is None:
+            self._publisher = asyncio.get_running_loop().create_task(self._publish_every(),
+                                                                      name="monitoring-report")
+
+    async def stop_publishing(self) -> None:
+        if self._publisher is not None:
+            self._publisher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._publisher
+            self._publisher = None
+        # A process that handled nothing (`python -m core health` itself) leaves no report.
+        if self.publish_interval > 0 and self.kernel.dispatcher.counts:
+            try:
+                await self.publish(running=False)
+            except Exception:
+                logger.exception("could not write the monitoring report at shutdown")
+
+    async def _publish_every(self) -> None:
+        while True:
+            await self.kernel.clock.sleep(self.publish_interval)
+            try:
+                await self.publish()
+            except Exception:
+                logger.exception("could not write the monitoring report")
