@@ -42,13 +42,27 @@ class Metrics:
         self.db_latency = Histogram("bot_db_call_seconds", "Database calls through the bridge "
                                     "(retries included)", ["outcome"], buckets=DB_BUCKETS,
                                     registry=r)
+        self._children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self._db_children = (self.db_latency.labels("failed"), self.db_latency.labels("ok"))
         self.collector = KernelCollector(kernel, lag)
         r.register(self.collector)
         ProcessCollector(namespace="bot", registry=r)
 
+    def observe_update(self, kind: str, label: str, outcome: str, seconds: float) -> None:
+        # `labels()` validates and locks on every call: keep the children, it runs per update.
+        key = (kind, label, outcome)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (self.updates.labels(kind, label, outcome),
+                                              self.latency.labels(kind))
+        children[0].inc()
+        children[1].observe(seconds)
+        if outcome == "limited":
+            self.limited.labels(kind).inc()
+
     def observe_db(self, name: str, seconds: float, ok: bool) -> None:
         # Called on database threads: prometheus_client's metrics are thread-safe.
-        self.db_latency.labels("ok" if ok else "failed").observe(seconds)
+        self._db_children[ok].observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

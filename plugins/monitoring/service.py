@@ -87,11 +87,7 @@ class Monitor:
     def update_handled(self, update: Update, outcome: str, seconds: float) -> None:
         label = self.label(update)
         if self.metrics is not None:
-            kind = update.kind.value
-            self.metrics.updates.labels(kind, label, outcome).inc()
-            self.metrics.latency.labels(kind).observe(seconds)
-            if outcome == "limited":
-                self.metrics.limited.labels(kind).inc()
+            self.metrics.observe_update(update.kind.value, label, outcome, seconds)
         if outcome not in HANDLED:
             return
         timing = self.timings.get(label)
@@ -213,9 +209,13 @@ class Monitor:
         row = {WorkerReport.reported_at: utcnow(), WorkerReport.running: running,
                WorkerReport.figures: json.dumps(self.worker_figures())}
 
+        database = self.kernel.db.peewee
+
+        # Queries name their database: model binding is per class, and tests and benchmarks
+        # run several kernels in one process.
         def write() -> None:
             (WorkerReport.insert({WorkerReport.worker: self.worker, **row})
-             .on_conflict(conflict_target=[WorkerReport.worker], update=row).execute())
+             .on_conflict(conflict_target=[WorkerReport.worker], update=row).execute(database))
 
         await self.kernel.db.run(write)
 
@@ -225,9 +225,11 @@ class Monitor:
 
         since = now - timedelta(seconds=REPORT_WINDOW)
 
+        database = self.kernel.db.peewee
+
         def read() -> list[WorkerReport]:
             return list(WorkerReport.select().where(WorkerReport.reported_at >= since)
-                        .order_by(WorkerReport.reported_at.desc()))
+                        .order_by(WorkerReport.reported_at.desc()).execute(database))
 
         return [{"worker": r.worker, "running": r.running,
                  "age_s": round((now - r.reported_at).total_seconds()),
