@@ -226,7 +226,8 @@ def user_summary(kernel: Kernel, user_id: int) -> list[str] | None:
 @hookspec
 def stats(kernel: Kernel) -> dict[str, Any] | None:
     """Figures for `/stats` and `python -m core health`, such as
-    `{"credits issued": 1200}`. May be async."""
+    `{"credits issued": 1200}`. May be async. Numbers, also in nested dicts
+    (`{"payments": {"XTR": 3}}`), are exported as Prometheus gauges by the monitoring plugin."""
 
 
 @hookspec
