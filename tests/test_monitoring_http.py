@@ -6,11 +6,20 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import aiohttp
 import psycopg
 from prometheus_client.parser import text_string_to_metric_families
 
 from core.testing import RecordingTransport, postgres_database, redis_url
-from tests.monitoring_helpers import Sample, TcpProxy, get, get_json, monitored_bot
+from core.testing_telegram import telegram_bot
+from tests.monitoring_helpers import (
+    HTTP_ON,
+    Sample,
+    TcpProxy,
+    get,
+    get_json,
+    monitored_bot,
+)
 
 
 def samples(text: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -114,6 +123,22 @@ async def test_readyz_names_a_disconnected_transport(tmp_path: Path) -> None:
         transport.connected = True
         status, _ = await get(bot, "/readyz")
         assert status == 200
+
+
+async def test_readyz_follows_the_telegram_client_connection(tmp_path: Path) -> None:
+    async with telegram_bot(tmp_path, HTTP_ON, plugins=["monitoring"]) as tg:
+        url = tg.kernel.service("monitoring").http.url + "/readyz"
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url) as response:
+                assert response.status == 200
+                assert (await response.json())["checks"]["transport"]["name"] == "telegram"
+            await tg.client.close()  # the connection to Telegram is gone
+            async with session.get(url) as response:
+                assert response.status == 503
+                assert (await response.json())["failing"] == ["transport"]
+            await tg.client.open()
+            async with session.get(url) as response:
+                assert response.status == 200
 
 
 async def test_readyz_names_an_unreachable_redis_and_recovers(tmp_path: Path) -> None:
