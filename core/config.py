@@ -48,6 +48,7 @@ CORE_VALIDATORS: list[Validator] = [
     Validator("database.stale_timeout", default=300, is_type_of=int, gte=0),
     Validator("database.wait_timeout", default=10, is_type_of=int, gte=0),
     Validator("database.busy_timeout_ms", default=5000, is_type_of=int, gte=0),
+    Validator("database.slow_ms", default=500, is_type_of=int, gte=0),
     Validator("database.auto_migrate", default=True, is_type_of=bool),
     Validator("database.retry.attempts", default=5, is_type_of=int, gte=1, lte=50),
     Validator("database.retry.base_delay", default=0.02, is_type_of=(int, float), gt=0),

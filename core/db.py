@@ -28,6 +28,8 @@ from playhouse.pool import MaxConnectionsExceeded
 from core.config import ROOT
 
 T = TypeVar("T")
+# Told of every call, on the database thread: (function name, seconds, succeeded).
+CallObserver = Callable[[str, float, bool], None]
 
 TRANSIENT_WORDS = (
     "database is locked", "database table is locked", "connection", "server closed",
@@ -53,6 +55,7 @@ class DbStats:
     retries: int = 0
     failures: int = 0
     seconds: float = 0.0
+    slow: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
@@ -95,6 +98,7 @@ class Database:
         busy_timeout_ms: int = 5000,
         retry: RetryPolicy | None = None,
         root: Path = ROOT,
+        slow_ms: int = 0,
     ) -> None:
         self.url = url
         peewee_url, self.kind = _normalise_url(url, root)
@@ -119,6 +123,10 @@ class Database:
         self.pool_size = pool_size
         self.retry = retry or RetryPolicy()
         self.stats = DbStats()
+        self.slow_seconds = slow_ms / 1000 if slow_ms > 0 else None
+        # Metrics plugins add themselves here; kept a plain list so a call costs nothing when
+        # nobody listens.
+        self.observers: list[CallObserver] = []
         self._executor = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="db")
 
     @classmethod
@@ -132,6 +140,7 @@ class Database:
             busy_timeout_ms=db.busy_timeout_ms,
             retry=RetryPolicy(db.retry.attempts, db.retry.base_delay, db.retry.max_delay),
             root=root,
+            slow_ms=db.get("slow_ms", 0),
         )
 
     # ---- the bridge ---------------------------------------------------------------------------
@@ -152,6 +161,7 @@ class Database:
 
     def _call(self, fn: Callable[..., T], args: tuple[Any, ...], atomic: bool) -> T:
         attempt = 0
+        ok = False
         started = time.perf_counter()
         try:
             while True:
@@ -160,8 +170,11 @@ class Database:
                     with self.peewee.connection_context():
                         if atomic:
                             with self.peewee.atomic():
-                                return fn(*args)
-                        return fn(*args)
+                                result = fn(*args)
+                        else:
+                            result = fn(*args)
+                    ok = True
+                    return result
                 except Exception as exc:
                     if not is_transient(exc) or attempt >= self.retry.attempts:
                         with self.stats.lock:
@@ -174,9 +187,24 @@ class Database:
                                  exc, attempt, wait)
                     time.sleep(wait)
         finally:
-            with self.stats.lock:
-                self.stats.calls += 1
-                self.stats.seconds += time.perf_counter() - started
+            self._account(fn, time.perf_counter() - started, ok)
+
+    def _account(self, fn: Callable[..., Any], seconds: float, ok: bool) -> None:
+        slow = self.slow_seconds is not None and seconds >= self.slow_seconds
+        with self.stats.lock:
+            self.stats.calls += 1
+            self.stats.seconds += seconds
+            if slow:
+                self.stats.slow += 1
+        if slow or self.observers:
+            name = getattr(fn, "__qualname__", None) or type(fn).__name__
+            if slow:
+                logger.warning("slow database call {} took {:.0f} ms", name, seconds * 1000)
+            for observe in self.observers:
+                try:
+                    observe(name, seconds, ok)
+                except Exception:
+                    logger.exception("database call observer failed")
 
     # ---- models and health --------------------------------------------------------------------
 
@@ -200,6 +228,7 @@ class Database:
             "pool": self.pool_figures(),
             "calls": self.stats.calls,
             "retries": self.stats.retries,
+            "slow": self.stats.slow,
         }
 
     def close(self) -> None:

@@ -111,6 +111,14 @@ def startup(kernel: Kernel) -> None:
 
 
 @hookspec
+def warm_cache(kernel: Kernel) -> None:
+    """Fill this plugin's cache entries before updates flow (after every `startup`).
+
+    May be async. A failure is logged and does not stop start-up: a cold cache is only slower.
+    """
+
+
+@hookspec
 def shutdown(kernel: Kernel) -> None:
     """Called when the kernel stops, before the database closes. May be async."""
 
@@ -173,7 +181,8 @@ def user_unreachable(kernel: Kernel, user_id: int) -> None:
 @hookspec
 def update_handled(kernel: Kernel, update: Update, outcome: str, seconds: float) -> None:
     """An update finished: outcome is 'ok', 'user_error', 'error', 'limited', 'banned',
-    'duplicate' or 'unrouted'. Keep it cheap: it runs for every update."""
+    'duplicate', 'unrouted' or 'denied'. `seconds` is the whole handling time. Keep it cheap:
+    it runs for every update."""
 
 
 @hookspec
@@ -217,7 +226,8 @@ def user_summary(kernel: Kernel, user_id: int) -> list[str] | None:
 @hookspec
 def stats(kernel: Kernel) -> dict[str, Any] | None:
     """Figures for `/stats` and `python -m core health`, such as
-    `{"credits issued": 1200}`. May be async."""
+    `{"credits issued": 1200}`. May be async. Numbers, also in nested dicts
+    (`{"payments": {"XTR": 3}}`), are exported as Prometheus gauges by the monitoring plugin."""
 
 
 @hookspec

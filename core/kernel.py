@@ -146,6 +146,10 @@ class Kernel:
         self.dispatcher = Dispatcher(self, self.routes)
         self.started_at = time.time()
         await self.emit("startup", kernel=self)
+        if self.listens("warm_cache"):
+            warming = time.perf_counter()
+            await self.emit("warm_cache", kernel=self)
+            logger.info("caches warmed in {:.0f} ms", (time.perf_counter() - warming) * 1000)
         logger.info("kernel started: plugins {}, {} commands, database {}",
                     ", ".join(p.name for p in self.plugins), len(self.routes.commands),
                     self.db.kind)

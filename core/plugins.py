@@ -28,6 +28,7 @@ BUILTIN: dict[str, str] = {
     "payments": "plugins.payments",
     "admin_inbox": "plugins.admin_inbox",
     "admin": "plugins.admin",
+    "monitoring": "plugins.monitoring",
 }
 
 

@@ -169,6 +169,11 @@ async def startup(kernel: Kernel) -> None:
 
 
 @hookimpl
+async def warm_cache(kernel: Kernel) -> None:
+    kernel.service("sample").events["warm_cache"] += 1
+
+
+@hookimpl
 def shutdown(kernel: Kernel) -> None:
     kernel.service("sample").events["shutdown"] += 1
 

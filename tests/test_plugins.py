@@ -96,6 +96,7 @@ async def test_every_hook_is_called(tmp_path: Path) -> None:
         kernel = bot.kernel
         sample = kernel.service("sample")
         assert sample.events["startup"] == 1
+        assert sample.events["warm_cache"] == 1  # after startup, before updates
         alice = bot.user(42, "Alice")
         await bot.send("hello", user=alice)
         assert sample.created == [42]

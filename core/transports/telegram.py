@@ -70,6 +70,10 @@ class TelegramTransport:
         self._stopped = asyncio.Event()
         self._started_client = False
 
+    def ready(self) -> bool:
+        """Whether the client is connected: `/readyz` of the monitoring plugin asks."""
+        return bool(self.client.is_connected)
+
     # ---- outgoing -----------------------------------------------------------------------------
 
     def expand(self, action: Action) -> list[Action]:
