@@ -388,6 +388,7 @@ class CreditsService:
                      actor: int | None = None, purchased: bool = False) -> LedgerEntry:
         """Add `amount` credits. `purchased=True` for credits paid for (they count toward
         tiers); payments use the Telegram charge id as `key`. Idempotent on `key`."""
+        check_amount(amount, self.max_amount)
         op = self._op(user_id, amount, CREDIT, reason, key, actor, purchased)
         return await self._run(op)
 
@@ -398,8 +399,8 @@ class CreditsService:
         back (counted as un-issued rather than spent)."""
         if kind not in (DEBIT, REVOKE):
             raise CreditsError("A debit is of kind 'debit' or 'revoke'.")
-        op = self._op(user_id, -amount if isinstance(amount, int) else amount, kind, reason,
-                      key, actor, False)
+        check_amount(amount, self.max_amount)
+        op = self._op(user_id, -amount, kind, reason, key, actor, False)
         return await self._run(op)
 
     async def refund(self, debit_key: str, reason: str = "refund", *,
@@ -444,25 +445,23 @@ class CreditsService:
             done: list[_Outcome] = []
             failed: list[BatchFailure] = []
             now = utcnow()
-            for index, item, op in ops:
+            # Accounts are locked in user order, so two batches can never deadlock; each
+            # user's items keep their order (the sort is stable).
+            for index, item, op in sorted(ops, key=_lock_order):
                 if isinstance(op, str):
                     failed.append(BatchFailure(index, item, op))
                     continue
                 try:
-                    with self.db.peewee.atomic():  # a savepoint
-                        done.append(self._apply(op, now))
-                except peewee.IntegrityError:
-                    existing = self._existing(op.key)
-                    if existing is None:
-                        raise
-                    done.append(_Outcome(self._same(existing, op)))
+                    done.append(self._apply_savepoint(op, now))
                 except UserError as exc:
                     failed.append(BatchFailure(index, item, exc.message))
+            failed.sort(key=lambda f: f.index)
             return done, failed
 
         outcomes, failures = await self.db.transaction(work)
         for outcome in outcomes:
-            await self._after(outcome)
+            if not outcome.entry.duplicate:
+                await self._after(outcome)
         return BatchResult(tuple(o.entry for o in outcomes), tuple(failures))
 
     # ---- inside a caller's transaction (a purchase: debit, stock and order commit together) -----
@@ -545,7 +544,8 @@ class CreditsService:
             if existing is None:
                 raise
             return self._same(existing, op)
-        await self._after(outcome)
+        if not outcome.entry.duplicate:
+            await self._after(outcome)
         return outcome.entry
 
     @staticmethod
@@ -557,8 +557,30 @@ class CreditsService:
     def _exec(self, name: str, *params: Any) -> Any:
         return self.db.peewee.execute_sql(self._sql[name], params)
 
+    def _apply_savepoint(self, op: _Op, now: datetime) -> _Outcome:
+        try:
+            with self.db.peewee.atomic():  # a savepoint: a failure undoes this item only
+                return self._apply(op, now)
+        except peewee.IntegrityError:
+            existing = self._existing(op.key)
+            if existing is None:
+                raise
+            return _Outcome(self._same(existing, op))
+
     def _apply(self, op: _Op, now: datetime) -> _Outcome:
-        """Inside a transaction: the conditional update and its ledger row."""
+        """Inside a transaction: the conditional update and its ledger row.
+
+        A change refused for want of credits may be the retry of one that was applied (the
+        balance has moved since): then the original entry is the answer, not the refusal."""
+        try:
+            return self._apply_new(op, now)
+        except UserError:
+            existing = self._existing(op.key)
+            if existing is None:
+                raise
+            return _Outcome(self._same(existing, op))
+
+    def _apply_new(self, op: _Op, now: datetime) -> _Outcome:
         if op.kind in (REFUND, REVERSAL):
             op = self._resolve(op)
         outcome = _Outcome(LedgerEntry(0, op.user_id, op.amount, 0, op.kind, op.reason, op.key))
@@ -663,6 +685,11 @@ class CreditsService:
             await self.kernel.send(SendMessage(user_id, text))
         except Exception:
             logger.exception("could not tell user {} about their tier", user_id)
+
+
+def _lock_order(op: tuple[int, BatchItem, Any]) -> int:
+    user_id = op[1].user_id
+    return user_id if isinstance(user_id, int) else 0
 
 
 @dataclass(slots=True)
