@@ -474,9 +474,8 @@ class CreditsService:
 
         Raises `InsufficientCredits` (the caller's transaction rolls back). A key applied
         before returns the original entry (`duplicate=True`) and changes nothing."""
-        op = self._op(user_id, -amount if isinstance(amount, int) else amount, DEBIT, reason,
-                      key, actor, False)
-        return self._apply_within(op)
+        check_amount(amount, self.max_amount)
+        return self._apply_within(self._op(user_id, -amount, DEBIT, reason, key, actor, False))
 
     def refund_in_transaction(self, debit_key: str, reason: str = "refund", *,
                               actor: int | None = None) -> Pending:
@@ -492,16 +491,9 @@ class CreditsService:
             await self._after(pending)
 
     def _apply_within(self, op: _Op) -> Pending:
-        try:
-            # A savepoint: a duplicate key undoes only this change, not the caller's work (on
-            # PostgreSQL a failed statement would otherwise poison the whole transaction).
-            with self.db.peewee.atomic():
-                return self._apply(op, utcnow())
-        except peewee.IntegrityError:
-            existing = self._existing(op.key)
-            if existing is None:
-                raise
-            return _Outcome(self._same(existing, op))
+        # A savepoint: a duplicate key undoes only this change, not the caller's work (on
+        # PostgreSQL a failed statement would otherwise poison the whole transaction).
+        return self._apply_savepoint(op, utcnow())
 
     async def set_autorecharge(self, user_id: int, threshold: int | None,
                                amount: int | None) -> Account:
