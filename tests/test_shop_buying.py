@@ -266,3 +266,30 @@ async def test_a_failed_delivery_is_refunded(bot: BotDriver) -> None:
     [media] = reply.of(SendMedia)
     assert (media.media.kind, media.media.file_id) == ("document", "BQACAgIAAxkBAAIBmanual")
     assert await credits.balance(jay.id) == 35
+
+
+@pytest.mark.bot_settings({"shop.page_size": 2})
+async def test_categories_and_products_are_paged(bot: BotDriver) -> None:
+    for i in range(5):
+        await add(bot, f"p{i} | Poster {i} | {i + 1} | Posters | text:poster {i} | unlimited")
+    for name in ("Art", "Books"):
+        await add(bot, f"{name.lower()} | {name} item | 3 | {name} | text:x | unlimited")
+    kim = bot.user(52, "Kim")
+    await give(bot, kim, 10)
+
+    shop = await bot.send("/shop", user=kim)
+    assert "page 1 of 2" in shop.text
+    assert [b.text for b in shop.buttons] == ["Art (1)", "Books (1)", "Next ›"]
+    second = await bot.press(shop.button("Next"), user=kim)
+    assert [b.text for b in second.buttons] == ["Posters (5)", "‹ Previous"]
+
+    listing = await bot.press(second.button("Posters"), user=kim)
+    assert "Posters (page 1 of 3)" in listing.text
+    last = await bot.press((await bot.press(listing.button("Next"), user=kim))
+                           .button("Next"), user=kim)
+    assert [b.text for b in last.buttons] == ["Poster 4 · 5 cr", "‹ Previous", "‹ Categories"]
+    assert all(len(b.data.encode()) <= 64 for b in last.buttons)
+    # A page number past the end (an old button after products went away) shows the last page.
+    far = listing.button("Next").data.rsplit(":", 1)[0] + ":99"
+    beyond = await bot.press(far, user=kim)
+    assert "Posters (page 3 of 3)" in beyond.text

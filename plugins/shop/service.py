@@ -244,12 +244,17 @@ class ShopService:
         self.cache = kernel.cache
         self.cache_ttl: int = settings.cache_ttl
         self.use_cache = True  # the benchmark compares with and without
-        self.max_price: int = settings.max_price
+        self._max_price: int = settings.max_price
         self.page_size: int = settings.page_size
 
     @property
     def credits(self) -> Any:
         return self.kernel.service("credits")
+
+    @property
+    def max_price(self) -> int:
+        """`shop.max_price`, but never above what credits can debit at once."""
+        return min(self._max_price, self.credits.max_amount)
 
     # ---- the catalogue ---------------------------------------------------------------------------
 
