@@ -7,6 +7,7 @@ import asyncio
 import random
 from pathlib import Path
 
+import peewee
 import pytest
 
 from plugins.credits.service import (
@@ -40,6 +41,28 @@ async def test_200_concurrent_debits_against_50_give_exactly_50(
         assert sorted(e.balance_after for e in ok) == list(range(0, 100, 2))
         page = await svc.history(7, 0, 100)
         assert page.total == 51
+        await _ledger_sums(svc)
+        if svc._group is not None:  # SQLite: the debits really shared transactions
+            assert svc._group.groups < svc._group.changes
+
+
+async def test_a_failed_group_commit_applies_none_of_its_changes(tmp_path: Path) -> None:
+    async with credits_bot(tmp_path, f"sqlite:///{tmp_path / 'c.db'}") as bot:
+        svc: CreditsService = bot.service("credits")
+        await svc.credit(6, 100, "seed", "seed")
+        db = bot.kernel.db
+        real = db.transaction
+
+        async def broken(fn, *args):  # type: ignore[no-untyped-def]
+            raise peewee.OperationalError("disk I/O error")
+
+        db.transaction = broken  # type: ignore[method-assign]
+        results = await asyncio.gather(*(svc.debit(6, 1, "spend", f"s{i}") for i in range(10)),
+                                       return_exceptions=True)
+        assert all(isinstance(r, peewee.OperationalError) for r in results)
+        db.transaction = real  # type: ignore[method-assign]
+        assert await svc.balance(6) == 100
+        assert (await svc.debit(6, 1, "spend", "s0")).balance_after == 99  # retried: applies
         await _ledger_sums(svc)
 
 

@@ -18,6 +18,7 @@ Errors are `UserError`s whose message can be shown as it is: `InsufficientCredit
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 from loguru import logger
 
+from core.db import Database
 from core.errors import UserError
 from core.models import utcnow
 from core.types import SendMessage
@@ -248,6 +250,11 @@ class CreditsService:
         self.low_cooldown: int = settings.low_balance_cooldown
         self.cache_ttl: int = settings.cache_ttl
         self.announce_tiers: bool = settings.announce_tiers
+        # SQLite has one writer at a time and each commit writes every page it touched, so
+        # concurrent changes share a transaction there (each in its own savepoint). PostgreSQL
+        # runs them in parallel, each in its own transaction, serialised by the row lock.
+        self._group = (GroupCommit(self.db, self._apply_savepoint, settings.group_commit)
+                       if self.db.kind == "sqlite" and settings.group_commit > 1 else None)
         # Epoch seconds, stored in the database for the balance_low cool-down. Tests replace it.
         self.wall_clock = wall_clock
         pg = self.db.kind == "postgresql"
@@ -268,7 +275,7 @@ class CreditsService:
                 "ledger": (
                     "INSERT INTO credit_ledger (user_id, amount, balance_after, kind, reason, "
                     "reference, idempotency_key, actor, purchased, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + (" RETURNING id" if pg else "")),
                 "balance": "SELECT balance FROM credit_accounts WHERE user_id = ?",
                 "zero": (
                     "UPDATE credit_accounts SET balance = 0 WHERE user_id = ? AND balance = ?"),
@@ -527,6 +534,11 @@ class CreditsService:
                    bool(purchased))
 
     async def _run(self, op: _Op) -> LedgerEntry:
+        if self._group is not None:
+            outcome = await self._group.submit(op)
+            if not outcome.entry.duplicate:
+                await self._after(outcome)
+            return outcome.entry
         try:
             outcome = await self.db.transaction(self._apply, op, utcnow())
         except peewee.IntegrityError:
@@ -584,9 +596,9 @@ class CreditsService:
         else:
             balance = self._take(op, outcome)
         created = now if self._pg else now.isoformat(" ")
-        (entry_id,) = self._exec("ledger", op.user_id, op.amount, balance, op.kind, op.reason,
-                                 op.reference, op.key, op.actor, op.purchased,
-                                 created).fetchone()
+        cursor = self._exec("ledger", op.user_id, op.amount, balance, op.kind, op.reason,
+                            op.reference, op.key, op.actor, op.purchased, created)
+        entry_id = cursor.fetchone()[0] if self._pg else cursor.lastrowid
         outcome.entry = LedgerEntry(entry_id, op.user_id, op.amount, balance, op.kind, op.reason,
                                     op.key, op.reference, op.actor, op.purchased, now)
         return outcome
@@ -677,6 +689,71 @@ class CreditsService:
             await self.kernel.send(SendMessage(user_id, text))
         except Exception:
             logger.exception("could not tell user {} about their tier", user_id)
+
+
+class GroupCommit:
+    """Concurrent changes committed together: one transaction, one savepoint per change.
+
+    A change that fails (not enough credits, bad key) rolls back its own savepoint only and its
+    caller gets the error; the others commit. A failure of the transaction itself (after the
+    bridge's retries) fails every change of the group, and none of them is applied. One group
+    runs at a time; changes arriving meanwhile form the next group (at most `limit`).
+    """
+
+    def __init__(self, db: Database, apply: Callable[[_Op, datetime], _Outcome],
+                 limit: int) -> None:
+        self.db = db
+        self.apply = apply
+        self.limit = limit
+        self._pending: list[tuple[_Op, asyncio.Future[_Outcome]]] = []
+        self._draining = False
+        self._task: asyncio.Task[None] | None = None  # held: the loop keeps weak references
+        self.groups = 0  # figures for the benchmark
+        self.changes = 0
+
+    async def submit(self, op: _Op) -> _Outcome:
+        future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
+        self._pending.append((op, future))
+        if not self._draining:
+            self._draining = True
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                group, self._pending = self._pending[:self.limit], self._pending[self.limit:]
+                try:
+                    results = await self.db.transaction(self._work, [op for op, _ in group])
+                except BaseException as exc:
+                    for _, future in group:
+                        if not future.done():
+                            future.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                    continue
+                self.groups += 1
+                self.changes += len(group)
+                for (_, future), result in zip(group, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self._draining = False
+
+    def _work(self, ops: list[_Op]) -> list[_Outcome | Exception]:
+        results: list[_Outcome | Exception] = []
+        for op in ops:
+            try:
+                results.append(self.apply(op, utcnow()))
+            except (peewee.OperationalError, peewee.InterfaceError):
+                raise  # the transaction itself is in trouble: retry or fail the group
+            except Exception as exc:  # this change's savepoint is rolled back; the rest go on
+                results.append(exc)
+        return results
 
 
 def _lock_order(op: tuple[int, BatchItem, Any]) -> int:
