@@ -233,3 +233,16 @@ async def test_debit_in_transaction_commits_or_rolls_back_with_the_callers_work(
     await credits.after_commit(refund)
     assert await credits.balance(42) == 50
     assert await credits.audit() == []
+
+
+@pytest.mark.plugins("credits", "shop", "admin")
+async def test_the_admin_plugin_shows_the_shops_figures(bot: BotDriver) -> None:
+    await bot.send("/shop_add a | Apple | 3 | Fruit | text:apple | unlimited", user=bot.admin)
+    alice = bot.user(42, "Alice")
+    await bot.send("/start", user=alice)
+    await bot.service("credits").credit(alice.id, 20, "t", "t-alice")
+    await buy(bot, alice, "Fruit", "Apple")
+    stats = await bot.send("/stats", user=bot.admin)
+    assert "shop sales" in stats.text and "shop revenue (credits)" in stats.text
+    user = await bot.send("/user 42", user=bot.admin)
+    assert "Shop: 1 purchases, 3 credits spent" in user.text
