@@ -293,3 +293,23 @@ async def test_categories_and_products_are_paged(bot: BotDriver) -> None:
     far = listing.button("Next").data.rsplit(":", 1)[0] + ":99"
     beyond = await bot.press(far, user=kim)
     assert "Posters (page 3 of 3)" in beyond.text
+
+
+async def test_a_purchase_paid_but_not_delivered_is_finished_at_start(bot: BotDriver) -> None:
+    """The process stopped between the commit and the delivery: start-up delivers it."""
+    await add(bot, "late | Late Item | 4 | Misc | text:here at last | 3")
+    lee = bot.user(53, "Lee")
+    await give(bot, lee, 10)
+    shop = bot.service("shop")
+    product = await shop.by_sku("late")
+    offer = await shop.offer(lee.id, product.id)
+    await shop.buy(lee.id, offer.request_id)  # paid; the delivery never happened
+    assert [p.status for p in await purchases_of(bot, lee)] == ["paid"]
+
+    assert await shop.recover(older_than=60) == 0  # too recent: maybe in flight elsewhere
+    mark = len(bot.transport.log)
+    assert await shop.recover(older_than=0) == 1
+    sent = [a for a, _ in bot.transport.log[mark:] if isinstance(a, SendMessage)]
+    assert [(a.chat_id, a.text) for a in sent] == [(lee.id, "Late Item\n\nhere at last")]
+    assert [p.status for p in await purchases_of(bot, lee)] == ["delivered"]
+    assert await bot.service("credits").balance(lee.id) == 6

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dynaconf import Validator
+from loguru import logger
 
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
@@ -72,6 +73,13 @@ def register_callbacks() -> list[CallbackRoute]:
 def register_message_handlers() -> list[MessageHandler]:
     return [MessageHandler(admin.flow_message, frozenset({UpdateKind.TEXT, UpdateKind.MEDIA}),
                            priority=FLOW_PRIORITY)]
+
+
+@hookimpl
+async def startup(kernel: Kernel) -> None:
+    recovered = await kernel.service("shop").recover()
+    if recovered:
+        logger.warning("shop: finished {} purchases left paid but undelivered", recovered)
 
 
 @hookimpl

@@ -20,7 +20,7 @@ import secrets
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import peewee
@@ -457,6 +457,27 @@ class ShopService:
         await self.credits.after_commit(pending)
         await self.invalidate()
         return True
+
+    async def recover(self, older_than: float = 300) -> int:
+        """Finish purchases paid but never delivered (the process stopped in between): deliver
+        them to the buyer's private chat, or refund them. Only those paid more than
+        `older_than` seconds ago, so another worker's delivery in flight is left alone."""
+        cutoff = utcnow() - timedelta(seconds=older_than)
+
+        def fetch() -> list[tuple[Purchase, Product | None]]:
+            rows = list(ShopPurchase.select().where((ShopPurchase.status == PAID)
+                                                    & (ShopPurchase.paid_at <= cutoff)))
+            products = {p.id: _product(p) for p in ShopProduct.select().where(
+                ShopProduct.id.in_([r.product_id for r in rows]))}
+            return [(_purchase(r), products.get(r.product_id)) for r in rows]
+
+        unfinished = await self.db.run(fetch)
+        for purchase, product in unfinished:
+            if product is None:
+                await self.refund(purchase, "product removed")
+            else:
+                await self.deliver(purchase, product, purchase.user_id)
+        return len(unfinished)
 
     async def redeliver(self, user_id: int, purchase_id: int, chat_id: int) -> Product:
         """Send an item the user owns again (no charge)."""
