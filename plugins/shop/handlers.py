@@ -173,13 +173,17 @@ async def _confirm(ctx: Context, request_id: str) -> None:
         await ctx.edit(*confirm_view(changed.offer, f"{changed.message}\n"))
         await ctx.answer("The price changed: please confirm again.", alert=True)
         return
+    # Delivery first: the purchase is complete (or refunded) whatever happens to the edit.
+    delivered = await service.deliver(purchase, product, ctx.chat_id)
     balance = await service.credits.balance(ctx.user.id)
-    await ctx.edit(f"You bought {product.title} for {purchase.price} credits. "
-                   f"Balance: {balance} credits.")
-    await ctx.answer("Thank you!")
-    if not await service.deliver(purchase, product, ctx.chat_id):
-        await ctx.reply(f"Sorry, I could not deliver {product.title}: your {purchase.price} "
-                        "credits are back on your balance.")
+    if delivered:
+        await ctx.answer("Thank you!")
+        await ctx.edit(f"You bought {product.title} for {purchase.price} credits. "
+                       f"Balance: {balance} credits.")
+    else:
+        await ctx.answer()
+        await ctx.edit(f"Sorry, I could not deliver {product.title}: your {purchase.price} "
+                       f"credits are back on your balance ({balance} credits).")
 
 
 async def _cancel(ctx: Context, request_id: str) -> None:
