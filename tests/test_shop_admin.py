@@ -246,3 +246,28 @@ async def test_the_admin_plugin_shows_the_shops_figures(bot: BotDriver) -> None:
     assert "shop sales" in stats.text and "shop revenue (credits)" in stats.text
     user = await bot.send("/user 42", user=bot.admin)
     assert "Shop: 1 purchases, 3 credits spent" in user.text
+
+
+async def test_catalogue_and_flows_live_in_redis_when_configured(tmp_path) -> None:
+    """With the Redis cache (several workers), a change made by one worker's admin command
+    is seen by every worker: the catalogue is dropped in Redis, and flows are kept there."""
+    import uuid
+
+    from core.testing import redis_url
+
+    settings = {"cache.backend": "redis", "cache.url": redis_url(),
+                "cache.namespace": f"shoptest-{uuid.uuid4().hex[:8]}"}
+    async with running_bot(tmp_path, settings, plugins=["credits", "shop"]) as bot:
+        await bot.send("/shop_add k | Kite | 5 | Toys | text:kite | 2", user=bot.admin)
+        shop = bot.service("shop")
+        [kite] = await shop.catalogue()
+        assert await bot.kernel.cache.get("shop:catalogue") == (kite,)
+        await bot.send("/shop_stock k 7", user=bot.admin)
+        assert await bot.kernel.cache.get("shop:catalogue") is None
+        assert (await shop.catalogue())[0].stock == 7
+
+        await bot.send("/shop_edit k", user=bot.admin)
+        assert await bot.kernel.cache.get(f"shopflow:{bot.admin.id}") is not None
+        await bot.send("title", user=bot.admin)
+        assert "Changed k: Flying Kite" in (await bot.send("Flying Kite", user=bot.admin)).text
+        await bot.kernel.cache.clear()
