@@ -203,13 +203,14 @@ async def test_batch_reports_what_failed_and_why_and_applies_the_rest(
             BatchItem(14, 30, "promo", "seed"),         # key taken by another user's change
             BatchItem(10, 50, "promo", "promo-10"),     # repeated in the batch: once
             BatchItem(15, 7, "promo", "promo-15"),
+            BatchItem(9, 3, "promo", "promo-9"),
         ])
         assert [(f.index, f.reason.split(":")[0]) for f in result.failed] == [
             (1, "Not enough credits"), (2, "The amount must be a whole number from 1 to 500."),
             (3, "The amount must be a whole number from 1 to 500."),
             (4, "The key 'seed' was already used for another change.")]
         assert [(e.user_id, e.amount, e.duplicate) for e in result.applied] == [
-            (10, 50, False), (10, 50, True), (15, 7, False)]
+            (10, 50, False), (10, 50, True), (15, 7, False), (9, 3, False)]
         assert [await svc.balance(u) for u in (10, 11, 12, 13, 14, 15)] == [50, 5, 0, 0, 0, 7]
         await _ledger_sums(svc)
 

@@ -126,14 +126,15 @@ class BatchFailure:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    applied: tuple[LedgerEntry, ...]  # includes duplicates (already applied earlier)
+    applied: tuple[LedgerEntry, ...]  # in the items' order; duplicates included
     failed: tuple[BatchFailure, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
     """Credits issued (granted or bought, minus revoked and reversed), spent (debited minus
-    refunded) and outstanding (the sum of balances): issued - spent == outstanding."""
+    refunded) and outstanding (the sum of balances): issued - spent == outstanding.
+    `purchased` is bought credits net of reversals."""
 
     issued: int
     spent: int
@@ -257,6 +258,7 @@ class CreditsService:
                        if self.db.kind == "sqlite" and settings.group_commit > 1 else None)
         # Epoch seconds, stored in the database for the balance_low cool-down. Tests replace it.
         self.wall_clock = wall_clock
+        self._changes = 0  # committed changes so far: guards the cache against stale reads
         pg = self.db.kind == "postgresql"
         self._pg = pg
         p = "%s" if pg else "?"
@@ -305,9 +307,18 @@ class CreditsService:
 
     async def account(self, user_id: int) -> Account:
         """The user's account (a zero account when they never had credits). Cached."""
-        return await self.cache.get_or_set(CACHE_PREFIX + str(user_id),
-                                           lambda: self.db.run(self._account, user_id),
-                                           self.cache_ttl)
+        key = CACHE_PREFIX + str(user_id)
+        cached = await self.cache.get(key)
+        if cached is not None:
+            return cached
+        # A change committed while we read may be older than our read's snapshot or newer:
+        # cache only when none happened, so a stale balance is never stored after the
+        # invalidation (`_after` counts before it deletes). Other workers: bounded by the TTL.
+        changes = self._changes
+        account = await self.db.run(self._account, user_id)
+        if self._changes == changes:
+            await self.cache.set(key, account, self.cache_ttl)
+        return account
 
     def _account(self, user_id: int) -> Account:
         row = CreditAccount.get_or_none(CreditAccount.user_id == user_id)
@@ -449,7 +460,7 @@ class CreditsService:
                 ops.append((index, item, exc.message))
 
         def work() -> tuple[list[_Outcome], list[BatchFailure]]:
-            done: list[_Outcome] = []
+            done: list[tuple[int, _Outcome]] = []
             failed: list[BatchFailure] = []
             now = utcnow()
             # Accounts are locked in user order, so two batches can never deadlock; each
@@ -459,11 +470,11 @@ class CreditsService:
                     failed.append(BatchFailure(index, item, op))
                     continue
                 try:
-                    done.append(self._apply_savepoint(op, now))
+                    done.append((index, self._apply_savepoint(op, now)))
                 except UserError as exc:
                     failed.append(BatchFailure(index, item, exc.message))
             failed.sort(key=lambda f: f.index)
-            return done, failed
+            return [outcome for _, outcome in sorted(done, key=lambda d: d[0])], failed
 
         outcomes, failures = await self.db.transaction(work)
         for outcome in outcomes:
@@ -520,6 +531,7 @@ class CreditsService:
              .where(CreditAccount.user_id == user_id).execute())
 
         await self.db.transaction(work)
+        self._changes += 1
         await self.cache.delete(CACHE_PREFIX + str(user_id))
         return await self.account(user_id)
 
@@ -663,6 +675,7 @@ class CreditsService:
         """After the commit: drop the cached account, tell the listeners and the user."""
         entry = outcome.entry
         kernel = self.kernel
+        self._changes += 1
         await self.cache.delete(CACHE_PREFIX + str(entry.user_id))
         if kernel.listens("credits_changed"):
             await kernel.emit("credits_changed", kernel=kernel, user_id=entry.user_id,
