@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from pyrogram import raw
 
-tg_testing = pytest.importorskip("core.testing_telegram")
+from core import testing_telegram as tg_testing
 
 f = raw.functions
 
