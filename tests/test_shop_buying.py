@@ -313,3 +313,20 @@ async def test_a_purchase_paid_but_not_delivered_is_finished_at_start(bot: BotDr
     assert [(a.chat_id, a.text) for a in sent] == [(lee.id, "Late Item\n\nhere at last")]
     assert [p.status for p in await purchases_of(bot, lee)] == ["delivered"]
     assert await bot.service("credits").balance(lee.id) == 6
+
+
+async def test_bought_from_a_group_the_item_goes_to_the_private_chat(bot: BotDriver) -> None:
+    from core.types import Chat, ChatType
+
+    await add(bot, "secret | Secret | 5 | Misc | text:for your eyes only | unlimited")
+    max_ = bot.user(54, "Max")
+    await give(bot, max_, 10)
+    group = Chat(-500, ChatType.SUPERGROUP)
+    shop = await bot.send("/shop", user=max_, chat=group)
+    listing = await bot.press(shop.button("Misc"), user=max_, chat=group)
+    card = await bot.press(listing.button("Secret"), user=max_, chat=group)
+    confirm = await bot.press(card.button("Buy"), user=max_, chat=group)
+    bought = await bot.press(confirm.button("Confirm"), user=max_, chat=group)
+    content = [a for a in bought.of(SendMessage) if "for your eyes only" in a.text]
+    assert [a.chat_id for a in content] == [max_.id]
+    assert "You bought Secret" in bought.text

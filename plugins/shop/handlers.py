@@ -173,8 +173,9 @@ async def _confirm(ctx: Context, request_id: str) -> None:
         await ctx.edit(*confirm_view(changed.offer, f"{changed.message}\n"))
         await ctx.answer("The price changed: please confirm again.", alert=True)
         return
-    # Delivery first: the purchase is complete (or refunded) whatever happens to the edit.
-    delivered = await service.deliver(purchase, product, ctx.chat_id)
+    # Delivery first: the purchase is complete (or refunded) whatever happens to the edit. It
+    # goes to the buyer's private chat, even when they shop from a group.
+    delivered = await service.deliver(purchase, product, ctx.user.id)
     balance = await service.credits.balance(ctx.user.id)
     if delivered:
         await ctx.answer("Thank you!")
@@ -192,7 +193,7 @@ async def _cancel(ctx: Context, request_id: str) -> None:
 
 
 async def _again(ctx: Context, purchase_id: int) -> None:
-    product = await _service(ctx).redeliver(ctx.user.id, purchase_id, ctx.chat_id)
+    product = await _service(ctx).redeliver(ctx.user.id, purchase_id, ctx.user.id)
     await ctx.answer(f"Sent {product.title} again.")
 
 
