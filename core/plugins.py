@@ -84,7 +84,8 @@ def load(enabled: list[str], extra: list[Any] | None = None) -> tuple[
     modules: list[tuple[str, ModuleType]] = []
     for name in ESSENTIAL:
         modules.append((name, _import(name, name)))
-    for name in enabled:
+    # dynaconf merges lists, so settings.toml's list and an override may name a plugin twice.
+    for name in dict.fromkeys(enabled):
         if "." in name:
             modules.append((name, _import(name, name)))
         elif name in known:

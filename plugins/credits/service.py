@@ -177,6 +177,11 @@ class _Outcome:
     unrecovered: int = 0  # a forced reversal: credits that were already spent
 
 
+# A change written inside a caller's transaction, waiting for `after_commit`; `.entry` is its
+# LedgerEntry.
+Pending = _Outcome
+
+
 def _ledger_entry(row: CreditLedger, duplicate: bool = False) -> LedgerEntry:
     return LedgerEntry(row.id, row.user_id, row.amount, row.balance_after, row.kind, row.reason,
                        row.idempotency_key, row.reference, row.actor, bool(row.purchased),
@@ -476,6 +481,37 @@ class CreditsService:
             if not outcome.entry.duplicate:
                 await self._after(outcome)
         return BatchResult(tuple(o.entry for o in outcomes), tuple(failures))
+
+    # ---- inside a caller's transaction (a purchase: debit, stock and order commit together) -----
+
+    def debit_in_transaction(self, user_id: int, amount: int, reason: str, key: str, *,
+                             actor: int | None = None) -> Pending:
+        """`debit` for a caller writing its own rows in the same unit of work: call it
+        synchronously inside the caller's `db.transaction(fn)`, then, once that committed,
+        `await after_commit(pending)` (drops the cached account, fires the events).
+
+        Raises `InsufficientCredits` (the caller's transaction rolls back). A key applied
+        before returns the original entry (`duplicate=True`) and changes nothing."""
+        check_amount(amount, self.max_amount)
+        return self._apply_within(self._op(user_id, -amount, DEBIT, reason, key, actor, False))
+
+    def refund_in_transaction(self, debit_key: str, reason: str = "refund", *,
+                              actor: int | None = None) -> Pending:
+        """`refund` inside the caller's transaction; see `debit_in_transaction`."""
+        check_key(debit_key)
+        op = _Op(0, 0, REFUND, clean_reason(reason), "refund:" + debit_key, actor, False,
+                 reference=debit_key)
+        return self._apply_within(op)
+
+    async def after_commit(self, pending: Pending) -> None:
+        """What `debit`/`refund` do after their own commit, for the `*_in_transaction` forms."""
+        if not pending.entry.duplicate:
+            await self._after(pending)
+
+    def _apply_within(self, op: _Op) -> Pending:
+        # A savepoint: a duplicate key undoes only this change, not the caller's work (on
+        # PostgreSQL a failed statement would otherwise poison the whole transaction).
+        return self._apply_savepoint(op, utcnow())
 
     async def set_autorecharge(self, user_id: int, threshold: int | None,
                                amount: int | None) -> Account:
