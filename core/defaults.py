@@ -17,6 +17,9 @@ from core.types import Command, HealthCheck, RuntimeSetting, SendMessage
 
 async def start(ctx: Context) -> None:
     """Start the bot"""
+    payload = ctx.update.args.strip()
+    if payload and any(await ctx.kernel.emit("deep_link", ctx=ctx, payload=payload[:64])):
+        return
     text = await ctx.service("runtime").get("start_text")
     await ctx.reply(text)
 
@@ -80,7 +83,7 @@ async def _alert_admins(kernel: Kernel, error: BaseException, reference: str) ->
     if not await kernel.cache.add(key, 1, max(1, kernel.settings.errors.alert_cooldown)):
         return
     text = (f"<b>Error {reference}</b>\n<code>{html.escape(type(error).__name__)}: "
-            f"{html.escape(str(error)[:500])}</code>\n"
+            f"{html.escape(kernel.redact(str(error))[:500])}</code>\n"
             f"Same errors are not reported again for {kernel.settings.errors.alert_cooldown} s.")
     for admin in sorted(kernel.admins):
         try:

@@ -73,7 +73,7 @@ class Dispatcher:
             route = self._route(update)
             if route is None:
                 return await self._unrouted(ctx)
-            if route.admin_only and not user.is_admin:
+            if not isinstance(route, list) and route.admin_only and not user.is_admin:
                 await self._tell(ctx, "This is for the bot's admins only.")
                 return "denied"
             if update.kind not in NEVER_LIMITED and await self._limited(ctx, route):
@@ -145,6 +145,8 @@ class Dispatcher:
         if update.kind is UpdateKind.COMMAND and not update.chat.is_group:
             await ctx.reply(f"Unknown command /{(update.command or '')[:32]}. Send /help "
                             "to see what I can do.")
+        elif update.kind is UpdateKind.TEXT and not update.chat.is_group:
+            await ctx.reply("I only understand commands. Send /help to see them.")
         elif update.kind is UpdateKind.CALLBACK:
             await ctx.answer("This button is no longer valid.", alert=True)
         return "unrouted"

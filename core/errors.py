@@ -54,6 +54,10 @@ class NotModified(TransportError):
     """An edit that changes nothing: harmless."""
 
 
+class AlreadyDone(TransportError):
+    """Telegram says the operation already happened (a charge already refunded): count it done."""
+
+
 _ALPHABET = string.ascii_uppercase + string.digits
 
 

@@ -137,6 +137,15 @@ def refund_command(kernel: Kernel, receipt: Any, reason: str) -> None:
 
 
 @hookspec
+def deep_link(ctx: Context, payload: str) -> bool | None:
+    """`/start <payload>` arrived (a t.me/bot?start=payload link). May be async.
+
+    Return True when this plugin handled the payload; the default /start answer is then
+    skipped. Payloads come from users: validate them.
+    """
+
+
+@hookspec
 def handle_error(ctx: Context, error: BaseException, reference: str) -> bool | None:
     """An unexpected error while handling an update. May be async.
 
@@ -192,3 +201,26 @@ def payment_succeeded(kernel: Kernel, user_id: int, payment: Any) -> None:
 @hookspec
 def purchase_completed(kernel: Kernel, user_id: int, purchase: Any) -> None:
     """A shop purchase was paid for and delivered."""
+
+
+# ==============================================================================================
+# What plugins contribute to the operators' tools (the admin plugin calls these).
+# ==============================================================================================
+
+
+@hookspec
+def user_summary(kernel: Kernel, user_id: int) -> list[str] | None:
+    """Lines about one user for the admin's `/user` lookup (balance, purchases, ...).
+    May be async."""
+
+
+@hookspec
+def stats(kernel: Kernel) -> dict[str, Any] | None:
+    """Figures for `/stats` and `python -m core health`, such as
+    `{"credits issued": 1200}`. May be async."""
+
+
+@hookspec
+def segment_users(kernel: Kernel, segment: str, value: str) -> list[int] | None:
+    """User ids in a broadcast segment this plugin knows (`tier`, `buyers`, ...), or None when
+    the segment is not this plugin's. May be async."""

@@ -28,7 +28,8 @@ from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import PluginError
-from core.models import MODELS
+from core.logs import Redactor
+from core.models import MODELS, SeenUpdate, utcnow
 from core.outbox import Outbox
 from core.ratelimit import InboundLimiter, Pacer
 from core.runtime import RuntimeSettings
@@ -60,6 +61,7 @@ class Kernel:
         self._services: dict[str, Any] = {}
         self._listening: dict[str, bool] = {}
         self._warned_no_charge = False
+        self.redact = Redactor(())  # replaced once settings are validated
 
     # ---- configuration (nothing opened yet) ---------------------------------------------------
 
@@ -82,6 +84,7 @@ class Kernel:
                   kernel.collect("register_settings")]
         config.validate(settings, owned)
         kernel.admins = frozenset(settings.admins)
+        kernel.redact = Redactor(config.secret_values(settings))
         return kernel
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
@@ -116,6 +119,10 @@ class Kernel:
             if waiting:
                 raise PluginError(f"{len(waiting)} migrations pending: run `python -m core "
                                   "migrate` or set database.auto_migrate = true")
+        # Forget redelivery keys past their time; they only matter within seen_ttl.
+        self.db.bind(MODELS)
+        await self.db.run(lambda: SeenUpdate.delete().where(SeenUpdate.expires_at < utcnow())
+                          .execute())
         models = list(MODELS)
         for _, declared in self.collect("register_models"):
             models.extend(declared)
@@ -207,7 +214,8 @@ class Kernel:
 
     async def emit(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a hook and await what its implementations return. A failing listener is logged
-        and does not stop the others (the event has already happened)."""
+        and does not stop the others (the event has already happened). `kernel` is supplied."""
+        kwargs.setdefault("kernel", self)
         results = []
         # Every event spec takes the kernel first; callers may leave it out.
         kwargs.setdefault("kernel", self)

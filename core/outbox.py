@@ -109,11 +109,11 @@ class Outbox:
                 if wait > 0:
                     await self.clock.sleep(wait)
                     continue
-                wait = self.pacer.reserve(chat_id)
+                wait, booked = self.pacer.reserve(chat_id)
                 if wait > 0:
                     await self.clock.sleep(wait)
-                if self._pause_left(chat_id) > 0:
-                    continue  # a flood wait began while we waited for our slot
+                if not booked or self._pause_left(chat_id) > 0:
+                    continue  # the chat was not ready yet, or a flood wait began meanwhile
                 try:
                     result = await self._deliver(action)
                 except RetryAfter as exc:

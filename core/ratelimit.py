@@ -106,14 +106,20 @@ class Pacer:
             buckets.append(group)
         return buckets
 
-    def reserve(self, chat_id: int) -> float:
+    def reserve(self, chat_id: int) -> tuple[float, bool]:
+        """(seconds to wait, booked). Until the chat itself may send, nothing is booked, so a
+        slow chat never holds a global slot others could use; then the global slot is booked
+        and the caller sends once the returned wait is over."""
         now = self.clock.now()
-        buckets = self._buckets(chat_id)
-        at = max(b.earliest(now) for b in buckets)
-        for b in buckets:
+        all_, *own = self._buckets(chat_id)
+        ready = max(b.earliest(now) for b in own)
+        if ready > now:
+            return ready - now, False
+        at = all_.earliest(now)
+        for b in (all_, *own):
             b.book(at)
         self._forget_idle(now)
-        return at - now
+        return at - now, True
 
     def _forget_idle(self, now: float) -> None:
         # Buckets whose slots are all in the past carry no state worth keeping.

@@ -20,3 +20,11 @@ async def test_unknown_command_is_explained(bot: BotDriver) -> None:
     reply = await bot.send("/nope", user=bot.user(42))
     assert reply.outcome == "unrouted"
     assert "Unknown command /nope" in reply.text
+
+
+async def test_start_payload_goes_to_the_plugin_that_knows_it(bot_with_sample: BotDriver) -> None:
+    bot = bot_with_sample
+    alice = bot.user(42)
+    assert (await bot.send("/start note-7", user=alice)).text == "Opened note link 7"
+    unknown = await bot.send("/start whatever", user=alice)
+    assert unknown.text == "Hello! Send /help to see what I can do."

@@ -1,0 +1,251 @@
+"""`python -m core [run|console|migrate|plugins|doctor|health]`. `run` is the default.
+
+Exit status 2 means the configuration is wrong; nothing was opened.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from loguru import logger
+
+from core import config, logs, migrate, plugins
+from core.db import Database
+from core.errors import ConfigError, PluginError
+from core.kernel import Kernel
+from core.types import Action, Sent
+
+
+def configure() -> Kernel:
+    try:
+        kernel = Kernel.configure()
+    except ConfigError as exc:
+        print(f"Configuration errors ({len(exc.errors)}):", file=sys.stderr)
+        for line in exc.errors:
+            print(f"  - {line}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except PluginError as exc:
+        print(f"Plugin error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    logs.setup(kernel.settings, config.secret_values(kernel.settings))
+    return kernel
+
+
+# ---- run / console -----------------------------------------------------------------------------
+
+
+async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> None:
+    kernel.attach(transport)
+    await kernel.start()
+    try:
+        if script is not None:
+            from core.transports.console import lines_of
+
+            await transport.run(lines_of(script), echo=True)
+        else:
+            await transport.run()
+    finally:
+        with contextlib.suppress(Exception):
+            await transport.stop()
+        await kernel.stop()
+
+
+def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
+    kernel = configure()
+    if kernel.settings.telegram.bot_token and not console and args.script is None:
+        try:
+            from core.transports.telegram import TelegramTransport
+        except ImportError as exc:
+            print(f"The telegram transport cannot load: {exc}", file=sys.stderr)
+            return 1
+        transport: Any = TelegramTransport(kernel)
+    else:
+        from core.transports.console import ConsoleTransport
+
+        transport = ConsoleTransport(kernel)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(kernel, transport, args.script))
+    return 0
+
+
+# ---- migrate -----------------------------------------------------------------------------------
+
+
+def _sources(kernel: Kernel) -> list[migrate.Source]:
+    from pathlib import Path
+
+    return [migrate.Source("core", migrate.CORE_SCHEMA)] + [
+        migrate.Source(owner, Path(directory))
+        for _, (owner, directory) in kernel.collect("register_migrations")
+    ]
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    kernel = configure()
+    db = Database.from_settings(kernel.settings, kernel.root)
+    try:
+        sources = _sources(kernel)
+        if args.plan:
+            waiting = migrate.pending(db, sources)
+            for owner, name in waiting:
+                print(f"pending  {owner}/{name}")
+            print(f"{len(waiting)} pending migration(s)")
+            return 0
+        done = migrate.apply(db, sources)
+        for owner, name in done:
+            print(f"applied  {owner}/{name}")
+        print(f"{len(done)} migration(s) applied")
+        return 0
+    finally:
+        db.close()
+
+
+# ---- plugins -----------------------------------------------------------------------------------
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    kernel = configure()
+    enabled = {p.name for p in kernel.plugins}
+    for name, module_path in sorted(plugins.available().items()):
+        module = importlib.import_module(module_path)
+        info = plugins.info(name, module)
+        mark = "enabled " if name in enabled else "disabled"
+        requires = f" (requires {', '.join(info.requires)})" if info.requires else ""
+        print(f"[{mark}] {name}: {info.description}{requires}")
+        declare = getattr(module, "register_commands", None)
+        for command in (declare() if declare else []) or []:
+            admin = " [admin]" if command.admin_only else ""
+            print(f"      /{command.name} - {command.description}{admin}")
+    extra = sorted(enabled - set(plugins.available()) - set(plugins.ESSENTIAL))
+    for name in extra:
+        print(f"[enabled ] {name} (by module path)")
+    return 0
+
+
+# ---- doctor ------------------------------------------------------------------------------------
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    problems = 0
+
+    def report(ok: bool, what: str, fix: str = "") -> None:
+        nonlocal problems
+        problems += not ok
+        print(f"[{'ok' if ok else 'FAIL'}] {what}" + ("" if ok else f"\n       fix: {fix}"))
+
+    try:
+        kernel = Kernel.configure()
+    except (ConfigError, PluginError) as exc:
+        report(False, f"settings: {exc}", "edit settings.toml / .secrets.toml as the message says")
+        return 1
+    s = kernel.settings
+    report(True, f"settings valid (env {s.current_env}), plugins: "
+                 f"{', '.join(p.name for p in kernel.plugins)}")
+    db = Database.from_settings(s, kernel.root)
+    try:
+        db.call(lambda: db.peewee.execute_sql("SELECT 1").fetchone())
+        report(True, f"database reachable ({db.kind})")
+        waiting = migrate.pending(db, _sources(kernel))
+        fix = ("it happens at start (auto_migrate = true)" if s.database.auto_migrate
+               else "run `python -m core migrate`")
+        report(not waiting or s.database.auto_migrate,
+               f"{len(waiting)} pending migration(s)", fix)
+    except Exception as exc:
+        report(False, f"database {s.database.url.split('@')[-1]}: {exc}",
+               "check database.url, that the server runs and the database exists")
+    finally:
+        db.close()
+    for what, url in (("cache", s.cache.url if s.cache.backend == "redis" else None),
+                      ("rate limits", s.ratelimit.storage
+                       if s.ratelimit.storage.startswith("redis") else None)):
+        if url is None:
+            continue
+        try:
+            import redis
+
+            redis.Redis.from_url(url, socket_timeout=2).ping()
+            report(True, f"{what}: Redis reachable")
+        except Exception as exc:
+            report(False, f"{what}: Redis at {url}: {exc}", "start Redis or fix the URL")
+    if s.telegram.bot_token:
+        try:
+            importlib.import_module("pyrogram")
+            report(True, "telegram: bot token set, kurigram installed")
+        except ImportError:
+            report(False, "telegram: kurigram missing", "make run (installs dependencies)")
+    else:
+        report(True, "telegram: no bot token, `python -m core` opens the console chat "
+                     "(put api_id, api_hash, bot_token in .secrets.toml for Telegram)")
+    return 1 if problems else 0
+
+
+# ---- health ------------------------------------------------------------------------------------
+
+
+class _Silent:
+    """A transport that sends nothing: `health` only looks."""
+
+    name = "none"
+
+    async def execute(self, action: Action) -> Sent:
+        return Sent()
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    kernel = configure()
+
+    async def check() -> dict[str, Any]:
+        kernel.attach(_Silent())
+        await kernel.start()
+        try:
+            return await kernel.health()
+        finally:
+            await kernel.stop()
+
+    report = asyncio.run(check())
+    print(json.dumps(report, indent=2, default=str))
+    return 0 if report["status"] == "ok" else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    for name, helptext in (("run", "run the bot: Telegram with a token, else the console"),
+                           ("console", "chat with the bot in this terminal")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--script", help="play a file of chat lines, then stop")
+    p = sub.add_parser("migrate", help="apply pending migrations")
+    p.add_argument("--plan", action="store_true", help="only list pending migrations")
+    sub.add_parser("plugins", help="list available and enabled plugins with their commands")
+    sub.add_parser("doctor", help="check settings, database, migrations, Redis")
+    sub.add_parser("health", help="print the health checks as JSON")
+    args = parser.parse_args(argv)
+    command = args.command or "run"
+    if command == "run" and not hasattr(args, "script"):
+        args.script = None
+    handlers = {
+        "run": lambda: cmd_run(args),
+        "console": lambda: cmd_run(args, console=True),
+        "migrate": lambda: cmd_migrate(args),
+        "plugins": lambda: cmd_plugins(args),
+        "doctor": lambda: cmd_doctor(args),
+        "health": lambda: cmd_health(args),
+    }
+    try:
+        return handlers[command]()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        logger.exception("{} failed: {}", command, exc)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

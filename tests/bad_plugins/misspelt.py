@@ -1,0 +1,8 @@
+"""A plugin with a misspelt hook name."""
+
+from core.hookspecs import hookimpl
+
+
+@hookimpl
+def register_comands() -> list:
+    return []

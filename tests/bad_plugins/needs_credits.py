@@ -1,0 +1,3 @@
+"""A plugin that requires the credits plugin."""
+
+REQUIRES = ("credits",)

@@ -1,0 +1,151 @@
+"""The database layer, the same tests on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import peewee
+import pytest
+
+from core import migrate
+from core.db import Database, RetryPolicy, is_transient
+from core.errors import UserError
+from core.testing import running_bot
+from core.types import Sender
+
+SAMPLE = "tests.sample_plugin"
+
+
+async def test_migrations_users_and_runtime_settings(tmp_path: Path, database_url: str) -> None:
+    async with running_bot(tmp_path, {"database.url": database_url}, plugins=[SAMPLE]) as bot:
+        kernel = bot.kernel
+        assert migrate.pending(kernel.db, kernel.migration_sources) == []
+        tables = set(kernel.db.peewee.get_tables())
+        assert {"users", "runtime_settings", "runtime_setting_changes", "seen_updates",
+                "sample_notes", "schema_history_core", "schema_history_sample"} <= tables
+        indexes = {i.name for i in kernel.db.peewee.get_indexes("users")}
+        assert {"users_username_lower_idx", "users_banned_idx", "users_last_seen_idx"} <= indexes
+
+        # users: created once, updated on change, found by id or @username (any case)
+        users = kernel.users
+        first = await users.touch(Sender(42, "Alice", username="Alice_W"))
+        assert first.is_new
+        again = await users.touch(Sender(42, "Alice", username="Alice_W"))
+        assert not again.is_new
+        await users.touch(Sender(42, "Alicia", username="alice_w"))
+        found = await users.find("@ALICE_W")
+        assert found is not None and found.id == 42 and found.first_name == "Alicia"
+        assert (await users.find("42")).id == 42  # type: ignore[union-attr]
+        assert await users.find("@nobody") is None
+        assert await users.find("") is None
+
+        # runtime settings: default, validated write, history, cache invalidated
+        runtime = kernel.runtime
+        assert await runtime.get("sample_limit") == 5
+        assert await runtime.set("sample_limit", "7", by=1) == 7
+        assert await runtime.get("sample_limit") == 7
+        with pytest.raises(UserError, match="must be between 1 and 100"):
+            await runtime.set("sample_limit", "1000", by=1)
+        with pytest.raises(UserError, match="Invalid value"):
+            await runtime.set("sample_limit", "seven", by=1)
+        with pytest.raises(UserError, match="Unknown setting"):
+            await runtime.set("no_such_key", "1", by=1)
+        assert await runtime.get("sample_limit") == 7
+        history = await kernel.db.run(lambda: kernel.db.peewee.execute_sql(
+            "SELECT new_value, changed_by FROM runtime_setting_changes").fetchall())
+        assert [tuple(r) for r in history] == [("7", 1)]
+        health = await kernel.db.health()
+        assert health["ping_ms"] >= 0 and health["pool"]["size"] == 8
+
+
+async def test_concurrent_writes_through_the_bridge(tmp_path: Path, database_url: str) -> None:
+    async with running_bot(tmp_path, {"database.url": database_url}, plugins=[SAMPLE]) as bot:
+        sample = bot.service("sample")
+        await asyncio.gather(*(sample.add_note(i % 7, f"n{i}") for i in range(200)))
+        counts = [len(await sample.notes(u)) for u in range(7)]
+        assert sum(counts) == 200
+
+
+def _db(tmp_path: Path, attempts: int = 4) -> Database:
+    return Database(f"sqlite:///{tmp_path / 'retry.db'}", pool_size=2,
+                    retry=RetryPolicy(attempts=attempts, base_delay=0.001, max_delay=0.002))
+
+
+async def test_transient_errors_are_retried(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    calls = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise peewee.OperationalError("database is locked")
+        return "done"
+
+    assert await db.run(flaky) == "done"
+    assert len(calls) == 3 and db.stats.retries == 2
+    db.close()
+
+
+async def test_retries_stop_at_the_limit(tmp_path: Path) -> None:
+    db = _db(tmp_path, attempts=3)
+    calls = []
+
+    def always_locked() -> None:
+        calls.append(1)
+        raise peewee.OperationalError("database is locked")
+
+    with pytest.raises(peewee.OperationalError):
+        await db.run(always_locked)
+    assert len(calls) == 3
+    db.close()
+
+
+async def test_integrity_errors_are_never_retried(tmp_path: Path) -> None:
+    db = _db(tmp_path)
+    calls = []
+
+    def duplicate() -> None:
+        calls.append(1)
+        raise peewee.IntegrityError("UNIQUE constraint failed: connection lost")
+
+    with pytest.raises(peewee.IntegrityError):
+        await db.transaction(duplicate)
+    assert len(calls) == 1 and db.stats.retries == 0
+    db.close()
+
+
+def test_transient_classification() -> None:
+    assert is_transient(peewee.OperationalError("server closed the connection unexpectedly"))
+    assert is_transient(peewee.InterfaceError("connection already closed"))
+    assert not is_transient(peewee.OperationalError("no such table: foo"))
+    assert not is_transient(peewee.IntegrityError("database is locked"))
+    assert not is_transient(ValueError("connection"))
+
+
+async def test_a_real_lock_is_waited_out(tmp_path: Path) -> None:
+    """Another connection holds SQLite's write lock; our write waits and then succeeds."""
+    import sqlite3
+    import threading
+
+    db = _db(tmp_path)
+    await db.run(lambda: db.peewee.execute_sql("CREATE TABLE t (x INTEGER)"))
+    other = sqlite3.connect(str(tmp_path / "retry.db"), check_same_thread=False,
+                            isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    threading.Timer(0.3, other.execute, args=("COMMIT",)).start()
+    await db.transaction(lambda: db.peewee.execute_sql("INSERT INTO t VALUES (1)"))
+    assert await db.run(lambda: db.peewee.execute_sql("SELECT count(*) FROM t").fetchone()[0]) \
+        == 1
+    other.close()
+    db.close()
+
+
+async def test_no_query_runs_on_the_event_loop_thread(tmp_path: Path) -> None:
+    import threading
+
+    db = _db(tmp_path)
+    loop_thread = threading.get_ident()
+    ran_on = await db.run(threading.get_ident)
+    assert ran_on != loop_thread
+    db.close()
