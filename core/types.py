@@ -54,12 +54,18 @@ class Chat:
 
 @dataclass(frozen=True, slots=True)
 class Media:
-    """A photo or a document, by Telegram file id."""
+    """A photo or a document: by Telegram file id, or as bytes to upload (`data`, with an
+    empty `file_id`), such as a chart drawn by the bot."""
 
     kind: str  # "photo" | "document"
     file_id: str
     file_name: str | None = None
     mime_type: str | None = None
+    data: bytes | None = field(default=None, repr=False)  # upload these bytes instead
+
+    def __post_init__(self) -> None:
+        if not self.file_id and not self.data:
+            raise ValueError("media needs a file_id or data to upload")
 
 
 @dataclass(frozen=True, slots=True)
