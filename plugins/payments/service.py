@@ -275,10 +275,15 @@ class PaymentsService:
                             "payments with your payment provider.")
         if row.status == REVIEW:
             raise UserError("This payment granted no credits (it is under review).")
+        if row.status in (REFUNDING, REFUNDED):
+            return RefundRequest(charge_id, row.user_id, 0, 0, queued=False)
         reversed_credits = unrecovered = 0
+        # A reversal written before a crash (and before the refund was queued) is reused: the
+        # credits are taken back once whatever happens.
+        done = await self.credits.entry("reverse:" + charge_id)
         try:
-            entry = await self.credits.reverse(charge_id, f"refund of payment {row.package}",
-                                               force=force, actor=actor)
+            entry = done or await self.credits.reverse(
+                charge_id, f"refund of payment {row.package}", force=force, actor=actor)
             reversed_credits = -entry.amount
             unrecovered = row.credits - reversed_credits
         except UserError as exc:
