@@ -160,3 +160,61 @@ async def test_support_terms_and_privacy_come_from_settings(tmp_path: Path) -> N
         assert (await bot.send("/terms", user=alice)).text == "Terms here."
         assert (await bot.send("/privacy", user=alice)).text == "Privacy here."
 
+
+
+async def test_a_banned_users_payment_is_still_recorded(bot: BotDriver) -> None:
+    """The money was taken before the ban reached us: the payment is kept, never dropped."""
+    mallory = bot.user(66, "Mallory")
+    invoice = await invoice_for(bot, mallory)
+    await bot.kernel.users.set_banned(66, True, "late ban")
+    paid = await bot.paid(mallory, invoice.payload, "XTR", 50, "charge-banned")
+    assert paid.outcome == "ok"
+    assert await bot.service("credits").balance(66) == 100
+    assert (await bot.send("/buy", user=mallory)).outcome == "banned"
+
+
+async def test_a_failing_check_still_gets_an_answer(bot: BotDriver,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    alice = bot.user(42, "Alice")
+    invoice = await invoice_for(bot, alice)
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(bot.service("payments"), "check", broken)
+    reply = await bot.pre_checkout(alice, invoice.payload, "XTR", 50)
+    assert reply.outcome == "error"
+    assert not answer(reply).ok and "went wrong on our side" in (answer(reply).error or "")
+
+
+def test_payments_need_a_payload_secret(tmp_path: Path) -> None:
+    from core.errors import ConfigError
+    from core.kernel import Kernel
+    from core.testing import base_settings
+
+    values = base_settings(tmp_path) | {"plugins.enabled": PLUGINS}
+    with pytest.raises(ConfigError) as failed:
+        Kernel.configure(values)
+    assert "payments.payload_secrets" in str(failed.value)
+    values["payments.payload_secrets"] = [SECRET]
+    values["payments.packages"] = [dict(SMALL, currency="USD")]
+    with pytest.raises(ConfigError) as failed:
+        Kernel.configure(values)
+    assert "payments.provider_token" in str(failed.value)
+
+
+async def test_card_packages_carry_the_provider_token(tmp_path: Path) -> None:
+    card = {"id": "eur", "credits": 1000, "price": 499, "currency": "EUR", "title": "1000 credits"}
+    values = settings(payments__packages=[SMALL, card],
+                      payments__provider_token="284685063:TEST:abc")
+    async with running_bot(tmp_path, values, plugins=PLUGINS) as bot:
+        alice = bot.user(42, "Alice")
+        invoice = await invoice_for(bot, alice, "eur")
+        assert (invoice.currency, invoice.amount) == ("EUR", 499)
+        assert invoice.provider_token == "284685063:TEST:abc"
+        assert (await invoice_for(bot, alice)).provider_token == ""  # Stars never use one
+        assert answer(await bot.pre_checkout(alice, invoice.payload, "EUR", 499)).ok
+        paid = await bot.paid(alice, invoice.payload, "EUR", 499, "charge-eur")
+        assert "1000 credits were added for 499 EUR" in paid.text
+        refused = await bot.send("/refund charge-eur", user=bot.admin)
+        assert "payment provider" in refused.text
