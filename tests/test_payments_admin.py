@@ -25,9 +25,9 @@ async def test_payments_list_totals_and_csv(bot: BotDriver) -> None:
 
     listing = await bot.send("/payments", user=bot.admin)
     today = utcnow().strftime("%Y-%m-%d")
-    assert "user 43: 50 XTR, 100 credits, paid [charge-b1]" in listing.text
-    assert f"{today} XTR: 3 payments, 300" in listing.text
-    assert "All time: 300 XTR in 3 payments" in listing.text
+    assert "user 43: 50 ⭐, 100 credits, paid [charge-b1]" in listing.text
+    assert f"{today} XTR: 3 payments, 300 ⭐" in listing.text
+    assert "All time: 300 ⭐ in 3 payments" in listing.text
 
     export = await bot.send("/payments_csv", user=bot.admin)
     (document,) = export.of(SendMedia)

@@ -10,6 +10,7 @@ from loguru import logger
 from core.context import Context
 from core.errors import UserError
 from core.types import AnswerPreCheckout, Button, Media, SendMedia
+from plugins.payments.packages import money
 from plugins.payments.service import PaymentsService
 
 BUY_PREFIX = "pay"
@@ -118,13 +119,13 @@ async def payments(ctx: Context) -> None:
     lines = ["Last payments:"]
     for p in recent:
         when = p.created_at.strftime("%Y-%m-%d %H:%M") if p.created_at else ""
-        lines.append(f"{when} user {p.user_id}: {p.amount} {p.currency}, {p.credits} credits, "
-                     f"{p.status} [{p.charge_id}]")
+        lines.append(f"{when} user {p.user_id}: {money(p.amount, p.currency)}, "
+                     f"{p.credits} credits, {p.status} [{p.charge_id}]")
     lines.append("")
     lines.append("By day (14 days, refunds left out):")
-    lines.extend(f"{day} {currency}: {n} payments, {amount}"
+    lines.extend(f"{day} {currency}: {n} payments, {money(amount, currency)}"
                  for (day, currency), (n, amount) in by_day.items())
-    lines.append("All time: " + ", ".join(f"{amount} {currency} in {n} payments"
+    lines.append("All time: " + ", ".join(f"{money(amount, currency)} in {n} payments"
                                           for currency, (n, amount) in sorted(overall.items())))
     await ctx.reply("\n".join(lines))
 

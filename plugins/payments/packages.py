@@ -11,6 +11,19 @@ STARS = "XTR"
 PACKAGE_ID = re.compile(r"^[a-z0-9_-]{1,32}$")
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_PRICE = 10**9
+# Telegram counts amounts in the currency's smallest unit; these have no minor unit.
+ZERO_DECIMAL = frozenset({"XTR", "JPY", "KRW", "VND", "CLP", "ISK", "UGX", "PYG", "HUF"})
+
+
+def money(amount: int, currency: str) -> str:
+    """An amount in minor units for people: '50 ⭐', '4.99 EUR', '500 JPY'."""
+    if currency == STARS:
+        return f"{amount} ⭐"
+    if currency in ZERO_DECIMAL:
+        return f"{amount} {currency}"
+    sign = "-" if amount < 0 else ""
+    whole, cents = divmod(abs(amount), 100)
+    return f"{sign}{whole}.{cents:02d} {currency}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +39,7 @@ class Package:
         return self.currency == STARS
 
     def label(self) -> str:
-        unit = "⭐" if self.is_stars else self.currency
-        return f"{self.title}: {self.price} {unit}"
+        return f"{self.title}: {money(self.price, self.currency)}"
 
 
 def _whole(value: Any, low: int, high: int) -> bool:

@@ -50,7 +50,7 @@ from plugins.payments.models import (
     PaymentRecharge,
     PaymentRefund,
 )
-from plugins.payments.packages import Package, parse_packages, topup_price
+from plugins.payments.packages import Package, money, parse_packages, topup_price
 
 if TYPE_CHECKING:
     from core.context import BotUser
@@ -179,8 +179,8 @@ class PaymentsService:
         if offer is None:
             return "This package is no longer offered. Send /buy to see the current ones."
         if offer.price != order.amount or offer.currency != order.currency:
-            return (f"The price changed to {offer.price} {offer.currency}. Send /buy for a new "
-                    "invoice.")
+            return (f"The price changed to {money(offer.price, offer.currency)}. Send /buy for "
+                    "a new invoice.")
         return None
 
     # ---- successful payments --------------------------------------------------------------------
@@ -239,10 +239,10 @@ class PaymentsService:
             return  # another worker completed it first and has told the user
         record = _record(row)
         await self.kernel.emit("payment_succeeded", user_id=row.user_id, payment=record)
-        unit = "⭐" if row.currency == "XTR" else row.currency
         balance = await self.credits.balance(row.user_id)
         await self._tell(row.user_id, f"Thank you! {row.credits} credits were added for "
-                                      f"{row.amount} {unit}. Your balance: {balance}.")
+                                      f"{money(row.amount, row.currency)}. Your balance: "
+                                      f"{balance}.")
 
     async def recover(self) -> int:
         """Complete payments whose grant did not happen (a crash between the two writes)."""
