@@ -50,6 +50,7 @@ def register_settings() -> list[Validator]:
         Validator("credits.low_balance_cooldown", default=86_400, is_type_of=int, gte=0),
         Validator("credits.history_page_size", default=5, is_type_of=int, gte=1, lte=20),
         Validator("credits.cache_ttl", default=60, is_type_of=int, gte=1),
+        Validator("credits.group_commit", default=64, is_type_of=int, gte=1, lte=1000),
     ]
 
 

@@ -13,6 +13,7 @@ from plugins.credits.service import (
     Account,
     CreditsService,
     HistoryPage,
+    InsufficientCredits,
     LedgerEntry,
 )
 
@@ -156,8 +157,12 @@ async def _adjust(ctx: Context, usage: str, revoke: bool) -> None:
     service = _service(ctx)
     key = f"admin:{ctx.update.key}"
     if revoke:
-        entry = await service.debit(user_id, amount, reason, key, actor=ctx.user.id,
-                                    kind=REVOKE)
+        try:
+            entry = await service.debit(user_id, amount, reason, key, actor=ctx.user.id,
+                                        kind=REVOKE)
+        except InsufficientCredits as exc:
+            raise UserError(f"{name} has only {exc.balance} credits, {exc.shortfall} fewer "
+                            f"than {amount}: nothing was taken.") from None
         await ctx.reply(f"Took {amount} credits from {name}: balance {entry.balance_after}.")
         return
     entry = await service.credit(user_id, amount, reason, key, actor=ctx.user.id)

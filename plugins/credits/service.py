@@ -18,6 +18,7 @@ Errors are `UserError`s whose message can be shown as it is: `InsufficientCredit
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 from loguru import logger
 
+from core.db import Database
 from core.errors import UserError
 from core.models import utcnow
 from core.types import SendMessage
@@ -124,14 +126,15 @@ class BatchFailure:
 
 @dataclass(frozen=True, slots=True)
 class BatchResult:
-    applied: tuple[LedgerEntry, ...]  # includes duplicates (already applied earlier)
+    applied: tuple[LedgerEntry, ...]  # in the items' order; duplicates included
     failed: tuple[BatchFailure, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
     """Credits issued (granted or bought, minus revoked and reversed), spent (debited minus
-    refunded) and outstanding (the sum of balances): issued - spent == outstanding."""
+    refunded) and outstanding (the sum of balances): issued - spent == outstanding.
+    `purchased` is bought credits net of reversals."""
 
     issued: int
     spent: int
@@ -243,8 +246,14 @@ class CreditsService:
         self.low_cooldown: int = settings.low_balance_cooldown
         self.cache_ttl: int = settings.cache_ttl
         self.announce_tiers: bool = settings.announce_tiers
+        # SQLite has one writer at a time and each commit writes every page it touched, so
+        # concurrent changes share a transaction there (each in its own savepoint). PostgreSQL
+        # runs them in parallel, each in its own transaction, serialised by the row lock.
+        self._group = (GroupCommit(self.db, self._apply_savepoint, settings.group_commit)
+                       if self.db.kind == "sqlite" and settings.group_commit > 1 else None)
         # Epoch seconds, stored in the database for the balance_low cool-down. Tests replace it.
         self.wall_clock = wall_clock
+        self._changes = 0  # committed changes so far: guards the cache against stale reads
         pg = self.db.kind == "postgresql"
         self._pg = pg
         p = "%s" if pg else "?"
@@ -263,7 +272,7 @@ class CreditsService:
                 "ledger": (
                     "INSERT INTO credit_ledger (user_id, amount, balance_after, kind, reason, "
                     "reference, idempotency_key, actor, purchased, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"),
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" + (" RETURNING id" if pg else "")),
                 "balance": "SELECT balance FROM credit_accounts WHERE user_id = ?",
                 "zero": (
                     "UPDATE credit_accounts SET balance = 0 WHERE user_id = ? AND balance = ?"),
@@ -293,9 +302,18 @@ class CreditsService:
 
     async def account(self, user_id: int) -> Account:
         """The user's account (a zero account when they never had credits). Cached."""
-        return await self.cache.get_or_set(CACHE_PREFIX + str(user_id),
-                                           lambda: self.db.run(self._account, user_id),
-                                           self.cache_ttl)
+        key = CACHE_PREFIX + str(user_id)
+        cached = await self.cache.get(key)
+        if cached is not None:
+            return cached
+        # A change committed while we read may be older than our read's snapshot or newer:
+        # cache only when none happened, so a stale balance is never stored after the
+        # invalidation (`_after` counts before it deletes). Other workers: bounded by the TTL.
+        changes = self._changes
+        account = await self.db.run(self._account, user_id)
+        if self._changes == changes:
+            await self.cache.set(key, account, self.cache_ttl)
+        return account
 
     def _account(self, user_id: int) -> Account:
         row = CreditAccount.get_or_none(CreditAccount.user_id == user_id)
@@ -383,6 +401,7 @@ class CreditsService:
                      actor: int | None = None, purchased: bool = False) -> LedgerEntry:
         """Add `amount` credits. `purchased=True` for credits paid for (they count toward
         tiers); payments use the Telegram charge id as `key`. Idempotent on `key`."""
+        check_amount(amount, self.max_amount)
         op = self._op(user_id, amount, CREDIT, reason, key, actor, purchased)
         return await self._run(op)
 
@@ -393,8 +412,8 @@ class CreditsService:
         back (counted as un-issued rather than spent)."""
         if kind not in (DEBIT, REVOKE):
             raise CreditsError("A debit is of kind 'debit' or 'revoke'.")
-        op = self._op(user_id, -amount if isinstance(amount, int) else amount, kind, reason,
-                      key, actor, False)
+        check_amount(amount, self.max_amount)
+        op = self._op(user_id, -amount, kind, reason, key, actor, False)
         return await self._run(op)
 
     async def refund(self, debit_key: str, reason: str = "refund", *,
@@ -436,28 +455,26 @@ class CreditsService:
                 ops.append((index, item, exc.message))
 
         def work() -> tuple[list[_Outcome], list[BatchFailure]]:
-            done: list[_Outcome] = []
+            done: list[tuple[int, _Outcome]] = []
             failed: list[BatchFailure] = []
             now = utcnow()
-            for index, item, op in ops:
+            # Accounts are locked in user order, so two batches can never deadlock; each
+            # user's items keep their order (the sort is stable).
+            for index, item, op in sorted(ops, key=_lock_order):
                 if isinstance(op, str):
                     failed.append(BatchFailure(index, item, op))
                     continue
                 try:
-                    with self.db.peewee.atomic():  # a savepoint
-                        done.append(self._apply(op, now))
-                except peewee.IntegrityError:
-                    existing = self._existing(op.key)
-                    if existing is None:
-                        raise
-                    done.append(_Outcome(self._same(existing, op)))
+                    done.append((index, self._apply_savepoint(op, now)))
                 except UserError as exc:
                     failed.append(BatchFailure(index, item, exc.message))
-            return done, failed
+            failed.sort(key=lambda f: f.index)
+            return [outcome for _, outcome in sorted(done, key=lambda d: d[0])], failed
 
         outcomes, failures = await self.db.transaction(work)
         for outcome in outcomes:
-            await self._after(outcome)
+            if not outcome.entry.duplicate:
+                await self._after(outcome)
         return BatchResult(tuple(o.entry for o in outcomes), tuple(failures))
 
     async def set_autorecharge(self, user_id: int, threshold: int | None,
@@ -478,6 +495,7 @@ class CreditsService:
              .where(CreditAccount.user_id == user_id).execute())
 
         await self.db.transaction(work)
+        self._changes += 1
         await self.cache.delete(CACHE_PREFIX + str(user_id))
         return await self.account(user_id)
 
@@ -492,6 +510,11 @@ class CreditsService:
                    bool(purchased))
 
     async def _run(self, op: _Op) -> LedgerEntry:
+        if self._group is not None:
+            outcome = await self._group.submit(op)
+            if not outcome.entry.duplicate:
+                await self._after(outcome)
+            return outcome.entry
         try:
             outcome = await self.db.transaction(self._apply, op, utcnow())
         except peewee.IntegrityError:
@@ -501,7 +524,8 @@ class CreditsService:
             if existing is None:
                 raise
             return self._same(existing, op)
-        await self._after(outcome)
+        if not outcome.entry.duplicate:
+            await self._after(outcome)
         return outcome.entry
 
     @staticmethod
@@ -513,8 +537,30 @@ class CreditsService:
     def _exec(self, name: str, *params: Any) -> Any:
         return self.db.peewee.execute_sql(self._sql[name], params)
 
+    def _apply_savepoint(self, op: _Op, now: datetime) -> _Outcome:
+        try:
+            with self.db.peewee.atomic():  # a savepoint: a failure undoes this item only
+                return self._apply(op, now)
+        except peewee.IntegrityError:
+            existing = self._existing(op.key)
+            if existing is None:
+                raise
+            return _Outcome(self._same(existing, op))
+
     def _apply(self, op: _Op, now: datetime) -> _Outcome:
-        """Inside a transaction: the conditional update and its ledger row."""
+        """Inside a transaction: the conditional update and its ledger row.
+
+        A change refused for want of credits may be the retry of one that was applied (the
+        balance has moved since): then the original entry is the answer, not the refusal."""
+        try:
+            return self._apply_new(op, now)
+        except UserError:
+            existing = self._existing(op.key)
+            if existing is None:
+                raise
+            return _Outcome(self._same(existing, op))
+
+    def _apply_new(self, op: _Op, now: datetime) -> _Outcome:
         if op.kind in (REFUND, REVERSAL):
             op = self._resolve(op)
         outcome = _Outcome(LedgerEntry(0, op.user_id, op.amount, 0, op.kind, op.reason, op.key))
@@ -526,9 +572,9 @@ class CreditsService:
         else:
             balance = self._take(op, outcome)
         created = now if self._pg else now.isoformat(" ")
-        (entry_id,) = self._exec("ledger", op.user_id, op.amount, balance, op.kind, op.reason,
-                                 op.reference, op.key, op.actor, op.purchased,
-                                 created).fetchone()
+        cursor = self._exec("ledger", op.user_id, op.amount, balance, op.kind, op.reason,
+                            op.reference, op.key, op.actor, op.purchased, created)
+        entry_id = cursor.fetchone()[0] if self._pg else cursor.lastrowid
         outcome.entry = LedgerEntry(entry_id, op.user_id, op.amount, balance, op.kind, op.reason,
                                     op.key, op.reference, op.actor, op.purchased, now)
         return outcome
@@ -593,6 +639,7 @@ class CreditsService:
         """After the commit: drop the cached account, tell the listeners and the user."""
         entry = outcome.entry
         kernel = self.kernel
+        self._changes += 1
         await self.cache.delete(CACHE_PREFIX + str(entry.user_id))
         if kernel.listens("credits_changed"):
             await kernel.emit("credits_changed", kernel=kernel, user_id=entry.user_id,
@@ -619,6 +666,76 @@ class CreditsService:
             await self.kernel.send(SendMessage(user_id, text))
         except Exception:
             logger.exception("could not tell user {} about their tier", user_id)
+
+
+class GroupCommit:
+    """Concurrent changes committed together: one transaction, one savepoint per change.
+
+    A change that fails (not enough credits, bad key) rolls back its own savepoint only and its
+    caller gets the error; the others commit. A failure of the transaction itself (after the
+    bridge's retries) fails every change of the group, and none of them is applied. One group
+    runs at a time; changes arriving meanwhile form the next group (at most `limit`).
+    """
+
+    def __init__(self, db: Database, apply: Callable[[_Op, datetime], _Outcome],
+                 limit: int) -> None:
+        self.db = db
+        self.apply = apply
+        self.limit = limit
+        self._pending: list[tuple[_Op, asyncio.Future[_Outcome]]] = []
+        self._draining = False
+        self._task: asyncio.Task[None] | None = None  # held: the loop keeps weak references
+        self.groups = 0  # figures for the benchmark
+        self.changes = 0
+
+    async def submit(self, op: _Op) -> _Outcome:
+        future: asyncio.Future[_Outcome] = asyncio.get_running_loop().create_future()
+        self._pending.append((op, future))
+        if not self._draining:
+            self._draining = True
+            self._task = asyncio.get_running_loop().create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                group, self._pending = self._pending[:self.limit], self._pending[self.limit:]
+                try:
+                    results = await self.db.transaction(self._work, [op for op, _ in group])
+                except BaseException as exc:
+                    for _, future in group:
+                        if not future.done():
+                            future.set_exception(exc)
+                    if not isinstance(exc, Exception):
+                        raise
+                    continue
+                self.groups += 1
+                self.changes += len(group)
+                for (_, future), result in zip(group, results, strict=True):
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self._draining = False
+
+    def _work(self, ops: list[_Op]) -> list[_Outcome | Exception]:
+        results: list[_Outcome | Exception] = []
+        for op in ops:
+            try:
+                results.append(self.apply(op, utcnow()))
+            except (peewee.OperationalError, peewee.InterfaceError):
+                raise  # the transaction itself is in trouble: retry or fail the group
+            except Exception as exc:  # this change's savepoint is rolled back; the rest go on
+                results.append(exc)
+        return results
+
+
+def _lock_order(op: tuple[int, BatchItem, Any]) -> int:
+    user_id = op[1].user_id
+    return user_id if isinstance(user_id, int) else 0
 
 
 @dataclass(slots=True)

@@ -51,7 +51,6 @@ def up(migrator, db):
         "CREATE UNIQUE INDEX credit_ledger_key_uniq ON credit_ledger (idempotency_key)"
     )
     db.execute_sql("CREATE INDEX credit_ledger_user_idx ON credit_ledger (user_id, id)")
-    db.execute_sql("CREATE INDEX credit_ledger_kind_idx ON credit_ledger (kind)")
 
 
 def down(migrator, db):
