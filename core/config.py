@@ -6,7 +6,9 @@ collected and reported at once, naming the key and its owner, before anything is
 
 from __future__ import annotations
 
+import os
 import re
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -93,18 +95,48 @@ SECRET_KEY = re.compile(r"(token|secrets?|password|api_hash|dsn|private|keys?)$"
 
 
 def load(root: Path = ROOT, overrides: Mapping[str, Any] | None = None) -> Dynaconf:
-    """Read settings without validating them (plugins add their validators first)."""
+    """Read settings without validating them (plugins add their validators first).
+
+    Order of precedence: settings.toml < .secrets.toml < BOT_... environment < `overrides`.
+    A value given later replaces the earlier one, lists included (no list appending), while a
+    secret such as `telegram.bot_token` is set key by key, leaving the table's other keys be.
+    """
     settings = Dynaconf(
         envvar_prefix="BOT",
-        settings_files=[str(root / "settings.toml"), str(root / ".secrets.toml")],
+        settings_files=[str(root / "settings.toml")],
         environments=True,
         env_switcher="BOT_ENV",
         load_dotenv=False,
-        merge_enabled=True,
+        merge_enabled=False,
     )
+    for key, value in _secrets(root / ".secrets.toml", settings.current_env):
+        if f"BOT_{key.replace('.', '__').upper()}" not in os.environ:
+            settings.set(key, value)
     for key, value in (overrides or {}).items():
         settings.set(key, value)
     return settings
+
+
+def _secrets(path: Path, env: str) -> list[tuple[str, Any]]:
+    """Dotted keys and values from .secrets.toml's [default] and current-env tables."""
+    if not path.exists():
+        return []
+    with path.open("rb") as f:
+        data = tomllib.load(f)
+    found: list[tuple[str, Any]] = []
+
+    def flatten(node: Mapping[str, Any], prefix: str) -> None:
+        for key, value in node.items():
+            if isinstance(value, Mapping):
+                flatten(value, f"{prefix}{key}.")
+            else:
+                found.append((f"{prefix}{key}", value))
+
+    for section in ("default", env.lower()):
+        table = data.get(section)
+        if isinstance(table, Mapping):
+            flatten(table, "")
+    return found
 
 
 def validate(settings: Dynaconf, owned: Iterable[tuple[str, Iterable[Validator]]]) -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from core.context import BotUser, Context
-from core.errors import UserError, new_reference
+from core.errors import Unreachable, UserError, new_reference
 from core.models import SeenUpdate, utcnow
 from core.types import CallbackRoute, Command, MessageHandler, Update, UpdateKind
 
@@ -94,6 +94,10 @@ class Dispatcher:
             if update.callback_id is not None and not ctx.answered:
                 await ctx.answer()
             return "ok"
+        except Unreachable:
+            # The user blocked the bot or is gone: the outbox marked them; no one to tell.
+            await self._refund(receipt, "user unreachable")
+            return "unreachable"
         except UserError as exc:
             await self._refund(receipt, "user error")
             if ctx is not None:

@@ -130,7 +130,8 @@ class Kernel:
         self.cache = cache_module.from_settings(s)
         self.limiter = InboundLimiter(s.ratelimit.storage)
         pacer = Pacer.from_settings(s, self.clock) if s.outbound.enabled else None
-        self.outbox = Outbox(self.transport.execute, self.clock, pacer, self._unreachable)
+        self.outbox = Outbox(self.transport.execute, self.clock, pacer, self._unreachable,
+                             getattr(self.transport, "expand", None))
         self.users = Users(self.db, self.cache, self.admins)
         declared_runtime = [d for _, ds in self.collect("register_runtime_settings",
                                                                          settings=s) for d in ds]

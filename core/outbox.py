@@ -39,8 +39,10 @@ class Outbox:
         clock: Clock,
         pacer: Pacer | None = None,
         on_unreachable: Callable[[int], Awaitable[None]] | None = None,
+        expand: Callable[[Action], list[Action]] | None = None,
     ) -> None:
         self.execute = execute
+        self.expand = expand
         self.clock = clock
         self.pacer = pacer
         self.on_unreachable = on_unreachable
@@ -54,17 +56,33 @@ class Outbox:
         return sum(len(q) for q in self._queues.values())
 
     async def submit(self, action: Action) -> Sent:
-        """Deliver `action` and return what the transport reported; raises on failure."""
+        """Deliver `action` and return what the transport reported; raises on failure.
+
+        The transport may `expand` one action into several (a text too long for one message):
+        each part then takes its own slot, in order, and the last part's result is returned.
+        """
+        parts = self.expand(action) if self.expand is not None else [action]
         if not action.paced or self.pacer is None:
-            return await self._direct(action)
-        fut: asyncio.Future[Sent] = asyncio.get_running_loop().create_future()
+            sent = Sent()
+            for part in parts:
+                sent = await self._direct(part)
+            return sent
+        loop = asyncio.get_running_loop()
         queue = self._queues.get(action.chat_id)
         if queue is None:
             queue = self._queues[action.chat_id] = deque()
-        queue.append((action, fut))
+        futures: list[asyncio.Future[Sent]] = []
+        for part in parts:  # queued together, with no await between: the order holds
+            fut: asyncio.Future[Sent] = loop.create_future()
+            queue.append((part, fut))
+            futures.append(fut)
         if action.chat_id not in self._workers:
             self._workers[action.chat_id] = asyncio.create_task(self._drain(action.chat_id))
-        return await fut
+        results = await asyncio.gather(*futures, return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
+        return results[-1]  # type: ignore[return-value]
 
     async def _direct(self, action: Action) -> Sent:
         for attempt in range(UNPACED_RETRIES + 1):
@@ -125,6 +143,14 @@ class Outbox:
                         self._paused_until[chat_id] = until
                     logger.warning("flood wait {}s for {}", exc.seconds,
                                    "every chat" if exc.scope_all else f"chat {chat_id}")
+                    continue
+                except Unreachable as exc:
+                    # Whatever else waits for this chat would fail the same way: fail it now
+                    # rather than knock on a closed door once per message.
+                    while queue:
+                        _, waiting = queue.popleft()
+                        if not waiting.done():
+                            waiting.set_exception(exc)
                     continue
                 except Exception as exc:
                     queue.popleft()

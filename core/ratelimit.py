@@ -83,8 +83,12 @@ class Pacer:
         self.clock = clock
         self.all = _Bucket(1 / global_per_second, 1)
         self.chat_interval = 1 / chat_per_second
-        self.group_interval = 60 / group_per_minute
         self.chat_burst = chat_burst
+        # A burst on top of a steady rate would break "N per minute" in a window that opens
+        # with the burst (3 at once + 20 spaced = 23 in 60 s): space the rest so that the burst
+        # plus what follows within any 60 s stays at N.
+        self.group_burst = max(1, min(chat_burst, int(group_per_minute)))
+        self.group_interval = 60 / max(1.0, group_per_minute - self.group_burst + 1)
         self.chats: dict[int, _Bucket] = {}
         self.groups: dict[int, _Bucket] = {}
 
@@ -102,7 +106,7 @@ class Pacer:
         if chat_id < 0:  # groups and channels have negative ids
             group = self.groups.get(chat_id)
             if group is None:
-                group = self.groups[chat_id] = _Bucket(self.group_interval, self.chat_burst)
+                group = self.groups[chat_id] = _Bucket(self.group_interval, self.group_burst)
             buckets.append(group)
         return buckets
 

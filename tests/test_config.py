@@ -77,3 +77,24 @@ def test_secrets_example_lists_every_secret_key() -> None:
     for key in ("api_id", "api_hash", "bot_token"):
         assert f"{key} =" in example
     assert ".secrets.toml" in (ROOT / ".gitignore").read_text()
+
+
+def test_secrets_merge_key_by_key_and_lists_are_replaced(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from core import config
+
+    (tmp_path / "settings.toml").write_text(
+        '[default.plugins]\nenabled = ["admin"]\n'
+        '[default.telegram]\nsession_dir = "sessions"\n'
+    )
+    (tmp_path / ".secrets.toml").write_text('[default.telegram]\nbot_token = "1:secret"\n')
+    settings = config.load(tmp_path)
+    assert settings.telegram.session_dir == "sessions"  # not wiped by the secrets table
+    assert settings.telegram.bot_token == "1:secret"
+    monkeypatch.setenv("BOT_PLUGINS__ENABLED", '["credits"]')
+    monkeypatch.setenv("BOT_TELEGRAM__BOT_TOKEN", "2:from-env")
+    settings = config.load(tmp_path)
+    assert settings.plugins.enabled == ["credits"]  # replaced, not appended
+    assert settings.telegram.bot_token == "2:from-env"  # the environment wins over secrets
+    settings = config.load(tmp_path, {"plugins.enabled": ["shop"]})
+    assert settings.plugins.enabled == ["shop"]

@@ -1,0 +1,255 @@
+"""Kernel actions -> kurigram client calls, and kurigram errors -> the kernel's errors.
+
+Text goes out with parse mode HTML; plain text is escaped first, so user input can never
+inject markup. Long texts are split by `split_long` before they reach the outbox, so each part
+gets its own send slot and a flood wait retries only the part it hit.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pyrogram
+from loguru import logger
+from pyrogram import enums, errors
+from pyrogram import types as tg
+
+from core.errors import NotModified, RetryAfter, Unreachable
+from core.types import (
+    Action,
+    AnswerCallback,
+    AnswerPreCheckout,
+    CopyMessage,
+    EditMessage,
+    ForwardMessage,
+    Keyboard,
+    RefundStars,
+    SendInvoice,
+    SendMedia,
+    SendMessage,
+    Sent,
+    SetCommands,
+)
+
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+HTML = enums.ParseMode.HTML
+
+# The user blocked the bot, deleted the account, or the chat is gone or closed to us: retrying
+# cannot help, so the outbox reports the chat unreachable and drops the action.
+UNREACHABLE = (
+    errors.UserIsBlocked,
+    errors.InputUserDeactivated,
+    errors.PeerIdInvalid,
+    errors.ChatWriteForbidden,
+    errors.ChannelPrivate,
+    errors.ChatRestricted,
+    errors.UserBannedInChannel,
+    errors.UserIsBot,
+    errors.ChatIdInvalid,
+    errors.UserIdInvalid,
+    errors.BotGroupsBlocked,
+    errors.ChatForbidden,
+    errors.ChannelInvalid,
+)
+
+
+def translate(exc: BaseException) -> BaseException:
+    """The kernel's error for a kurigram error; the error itself when the kernel has none."""
+    if isinstance(exc, errors.Flood):  # FloodWait, SlowmodeWait, FloodPremiumWait
+        return RetryAfter(float(getattr(exc, "value", None) or 1))
+    if isinstance(exc, (errors.MessageNotModified, errors.QueryIdInvalid)):
+        # An edit that changes nothing, or an answer to a button press too old to answer:
+        # either way nothing is left to do, and the user must not get an error for it.
+        return NotModified(str(exc))
+    if isinstance(exc, UNREACHABLE):
+        return Unreachable(f"{type(exc).__name__}: {exc.ID}")
+    return exc
+
+
+def markup(buttons: Keyboard | None) -> tg.InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return tg.InlineKeyboardMarkup([
+        [tg.InlineKeyboardButton(b.text, callback_data=b.data) if b.data is not None
+         else tg.InlineKeyboardButton(b.text, url=b.url) for b in row]
+        for row in buttons
+    ])
+
+
+def as_html(text: str, is_html: bool) -> str:
+    return text if is_html else html.escape(text, quote=False)
+
+
+def mode(text: str) -> enums.ParseMode:
+    """HTML when the text has markup or entities; otherwise none, which sends the very same
+    request without running kurigram's HTML parser (most messages: the hot path)."""
+    return HTML if "<" in text or "&" in text else enums.ParseMode.DISABLED
+
+
+def units(text: str) -> int:
+    """Length as Telegram counts it: UTF-16 code units (an emoji is two)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(line: str, limit: int) -> tuple[str, str]:
+    """The longest head of `line` within `limit` units, and the rest."""
+    head = line[:limit]
+    while units(head) > limit:
+        head = head[: len(head) - (units(head) - limit + 1) // 2]
+    return head, line[len(head):]
+
+
+def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Pieces of at most `limit` units, cut at line ends where possible."""
+    parts: list[str] = []
+    current = ""
+    for line in text.splitlines(keepends=True):
+        while units(line) > limit:  # one line longer than a message: cut it hard
+            if current:
+                parts.append(current)
+                current = ""
+            head, line = _cut(line, limit)
+            parts.append(head)
+        if units(current) + units(line) > limit:
+            parts.append(current)
+            current = ""
+        current += line
+    if current or not parts:
+        parts.append(current)
+    return [p.rstrip("\n") or p for p in parts]
+
+
+def split_long(action: Action) -> list[Action]:
+    """A message too long for Telegram becomes several, in order, buttons on the last."""
+    if not isinstance(action, SendMessage):
+        return [action]
+    text = as_html(action.text, action.html)
+    if units(text) <= TEXT_LIMIT:
+        return [action]
+    # Escape first, then cut: escaping never adds a line break, so no entity is cut in two.
+    # Raw HTML cut inside an overlong line may break a tag; plugins send such text as plain.
+    parts = chunks(text)
+    last = len(parts) - 1
+    return [SendMessage(action.chat_id, part, action.buttons if i == last else None, True,
+                        action.reply_to if i == 0 else None) for i, part in enumerate(parts)]
+
+
+def _id(message: Any) -> int | None:
+    return getattr(message, "id", None)
+
+
+async def send_message(client: pyrogram.Client, a: SendMessage) -> Sent:
+    text = as_html(a.text, a.html)  # split_long has cut it to size
+    m = await client.send_message(a.chat_id, text, parse_mode=mode(text),
+                                  reply_markup=markup(a.buttons),
+                                  reply_to_message_id=a.reply_to)
+    return Sent(_id(m))
+
+
+async def edit_message(client: pyrogram.Client, a: EditMessage) -> Sent:
+    text = as_html(a.text, a.html)
+    if units(text) > TEXT_LIMIT:  # an edit cannot become two messages
+        text = chunks(text, TEXT_LIMIT - 1)[0] + "…"
+    m = await client.edit_message_text(a.chat_id, a.message_id, text, parse_mode=mode(text),
+                                       reply_markup=markup(a.buttons))
+    return Sent(_id(m) or a.message_id)
+
+
+async def send_media(client: pyrogram.Client, a: SendMedia) -> Sent:
+    caption = chunks(as_html(a.caption, a.html), CAPTION_LIMIT)[0]
+    options: dict[str, Any] = {"caption": caption, "parse_mode": mode(caption),
+                               "reply_markup": markup(a.buttons)}
+    if a.media.kind == "photo":
+        m = await client.send_photo(a.chat_id, a.media.file_id, **options)
+    elif a.media.kind == "document":
+        m = await client.send_document(a.chat_id, a.media.file_id, **options)
+    else:
+        m = await client.send_cached_media(a.chat_id, a.media.file_id, **options)
+    return Sent(_id(m))
+
+
+async def copy_message(client: pyrogram.Client, a: CopyMessage) -> Sent:
+    if a.buttons:
+        # Buttons need the message resent: kurigram fetches it and sends a copy.
+        m = await client.copy_message(a.chat_id, a.from_chat_id, a.message_id,
+                                      reply_markup=markup(a.buttons))
+    else:
+        # Without buttons, a forward that hides the sender is a copy in one request.
+        m = await client.forward_messages(a.chat_id, a.from_chat_id, a.message_id,
+                                          hide_sender_name=True)
+    return Sent(_id(m))
+
+
+async def forward_message(client: pyrogram.Client, a: ForwardMessage) -> Sent:
+    m = await client.forward_messages(a.chat_id, a.from_chat_id, a.message_id)
+    return Sent(_id(m))
+
+
+async def send_invoice(client: pyrogram.Client, a: SendInvoice) -> Sent:
+    m = await client.send_invoice(
+        a.chat_id, a.title, a.description, a.payload, a.currency,
+        prices=[tg.LabeledPrice(a.label or a.title, a.amount)],
+        # Stars (XTR) take an empty provider token; other currencies need the provider's.
+        provider_token=a.provider_token or ("" if a.currency == "XTR" else None),
+    )
+    return Sent(_id(m))
+
+
+async def answer_callback(client: pyrogram.Client, a: AnswerCallback) -> Sent:
+    ok = await client.answer_callback_query(a.callback_id, a.text, show_alert=a.alert or None)
+    return Sent(ok=bool(ok))
+
+
+async def answer_pre_checkout(client: pyrogram.Client, a: AnswerPreCheckout) -> Sent:
+    ok = await client.answer_pre_checkout_query(a.query_id, ok=a.ok,
+                                                error_message=None if a.ok else a.error)
+    return Sent(ok=bool(ok))
+
+
+async def refund_stars(client: pyrogram.Client, a: RefundStars) -> Sent:
+    return Sent(ok=bool(await client.refund_star_payment(a.user_id, a.charge_id)))
+
+
+async def set_commands(client: pyrogram.Client, a: SetCommands) -> Sent:
+    everyone = [tg.BotCommand(name, text[:256]) for name, text in a.commands]
+    await client.set_bot_commands(everyone, scope=tg.BotCommandScopeDefault())
+    if a.admin_commands:
+        admins = everyone + [tg.BotCommand(name, text[:256]) for name, text in a.admin_commands]
+        for admin_id in a.admin_ids:
+            try:
+                await client.set_bot_commands(admins, scope=tg.BotCommandScopeChat(admin_id))
+            except (errors.PeerIdInvalid, KeyError):
+                # Telegram only resolves users who have written to the bot.
+                logger.warning("admin {} has not written to the bot: no admin menu", admin_id)
+    return Sent()
+
+
+EXECUTORS: dict[type[Action], Callable[[pyrogram.Client, Any], Awaitable[Sent]]] = {
+    SendMessage: send_message,
+    EditMessage: edit_message,
+    SendMedia: send_media,
+    CopyMessage: copy_message,
+    ForwardMessage: forward_message,
+    SendInvoice: send_invoice,
+    AnswerCallback: answer_callback,
+    AnswerPreCheckout: answer_pre_checkout,
+    RefundStars: refund_stars,
+    SetCommands: set_commands,
+}
+
+
+async def execute(client: pyrogram.Client, action: Action) -> Sent:
+    run = EXECUTORS.get(type(action))
+    if run is None:
+        raise TypeError(f"the telegram transport cannot execute {type(action).__name__}")
+    try:
+        return await run(client, action)
+    except errors.RPCError as exc:
+        translated = translate(exc)
+        if translated is exc:
+            raise
+        raise translated from exc
+
