@@ -53,3 +53,11 @@ async def test_stats_and_user_summary_hooks(bot: BotDriver) -> None:
     assert "Payments: 2 (250 XTR)" in lines
     other = await bot.kernel.emit("user_summary", user_id=99)
     assert not any("Payments" in line for found in other for line in found)
+
+
+async def test_buyers_segment_for_broadcasts(bot: BotDriver) -> None:
+    await buy(bot, bot.user(42), "charge-g1")
+    await buy(bot, bot.user(43), "charge-g2")
+    await bot.send("/start", user=bot.user(44))  # never paid
+    assert await bot.kernel.emit("segment_users", segment="buyers", value="") == [[42, 43]]
+    assert await bot.kernel.emit("segment_users", segment="buyers", value="EUR") == [[]]

@@ -154,6 +154,14 @@ def user_summary(kernel: Kernel, user_id: int) -> Any:
 
 
 @hookimpl
+def segment_users(kernel: Kernel, segment: str, value: str) -> Any:
+    """`buyers` (anyone with a payment not refunded) or `buyers:XTR` (in one currency)."""
+    if segment != "buyers":
+        return None
+    return kernel.service("payments").buyers(value)
+
+
+@hookimpl
 def health_checks(kernel: Kernel) -> list[HealthCheck]:
     async def refunds() -> dict[str, Any]:
         figures = await kernel.service("payments").figures()

@@ -527,6 +527,18 @@ class PaymentsService:
 
         return await self.db.run(fetch)
 
+    async def buyers(self, currency: str = "") -> list[int]:
+        """Users with a payment that was not refunded (in `currency`, when given)."""
+
+        def fetch() -> list[int]:
+            query = (Payment.select(Payment.user_id).distinct()
+                     .where(Payment.status.in_([PAID, REFUNDING])))
+            if currency:
+                query = query.where(Payment.currency == currency.upper()[:3])
+            return sorted(uid for (uid,) in query.tuples())
+
+        return await self.db.run(fetch)
+
     async def figures(self) -> dict[str, Any]:
         def fetch() -> dict[str, Any]:
             figures: dict[str, Any] = {"payments": Payment.select().where(
