@@ -140,8 +140,8 @@ async def test_workers_racing_on_a_fresh_payment_grant_and_thank_once(
 
 
 async def test_crash_between_payment_row_and_grant_is_completed_at_start(
-        tmp_path: Path, monkeypatch) -> None:
-    shared = settings(tmp_path)
+        tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    shared = settings(**{"database.url": database_url})
     async with running_bot(tmp_path, shared, plugins=PLUGINS) as bot:
         alice = bot.user(42, "Alice")
         invoice = await invoice_for(bot, alice)
