@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from core.kernel import Kernel
 
 NEVER_LIMITED = frozenset({UpdateKind.PRE_CHECKOUT, UpdateKind.PAYMENT})
+# Money must never be dropped silently: a banned user's pre-checkout query still needs an
+# answer (a decline) and a payment already taken must still be recorded, so these reach their
+# handlers, which see `ctx.user.is_banned`.
+PAST_BANS = NEVER_LIMITED
 
 
 @dataclass(slots=True)
@@ -67,7 +71,7 @@ class Dispatcher:
             user = await kernel.users.touch(update.user)
             if user.is_new:
                 await kernel.emit("user_created", user_id=user.id)
-            if user.is_banned:
+            if user.is_banned and update.kind not in PAST_BANS:
                 return "banned"
             ctx = Context(kernel, update, user)
             route = self._route(update)
