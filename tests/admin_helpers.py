@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -52,8 +53,11 @@ def recipients(actions: list[Action], text: str | None = None) -> Counter[int]:
                    or (text is None and isinstance(a, CopyMessage)))
 
 
-async def until(condition: Callable[[], bool], turns: int = 200_000) -> None:
-    for _ in range(turns):
+async def until(condition: Callable[[], bool], seconds: float = 60.0) -> None:
+    """Let the loop run until `condition` holds. The bound is generous wall time, not a count
+    of loop turns: how many turns the database threads need depends on the machine's load."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if condition():
             return
         await asyncio.sleep(0)

@@ -29,7 +29,10 @@ async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> Non
     await kernel.start()
     running = asyncio.create_task(transport.run())
     try:
-        for _ in range(50):  # until connected and the menu is set
+        deadline = asyncio.get_running_loop().time() + 30
+        while asyncio.get_running_loop().time() < deadline and not any(
+            isinstance(q, f.bots.SetBotCommands) for q in client.requests
+        ):  # until connected and the menu is set
             await asyncio.sleep(0)
         assert client.is_connected
         [menu] = [q for q in client.requests if isinstance(q, f.bots.SetBotCommands)]
