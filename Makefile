@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools wheel
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,chart]'
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,chart,sentry]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sentry_sdk
-from sentry_sdk.envelope import Envelope
-from sentry_sdk.transport import Transport
 
-from tests.monitoring_helpers import monitored_bot
+sentry_sdk = pytest.importorskip("sentry_sdk")  # the optional `sentry` extra
+
+from sentry_sdk.envelope import Envelope  # noqa: E402
+from sentry_sdk.transport import Transport  # noqa: E402
+
+from tests.monitoring_helpers import monitored_bot  # noqa: E402
 
 TOKEN = "123456789:AAH-very-secret-bot-token-value"
 API_HASH = "0123456789abcdef0123456789abcdef"
