@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import heapq
 import itertools
 import time
 from typing import Protocol
+
+from core.tasks import BackgroundTask
 
 
 class Clock(Protocol):
@@ -36,7 +37,7 @@ class VirtualClock:
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._idle_turns = idle_turns
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("virtual-clock")
 
     def now(self) -> float:
         return self._now
@@ -69,12 +70,7 @@ class VirtualClock:
             self.advance()
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+        self._task.start(self._run)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()

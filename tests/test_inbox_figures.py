@@ -109,4 +109,4 @@ async def test_the_background_task_reminds_on_the_kernels_clock(tmp_path: Path) 
         assert any(getattr(a, "text", "").startswith("Reminder: #1")
                    for a in bot.transport.actions)
         assert clock.now() >= 60
-    assert inbox._task is None  # shutdown cancelled it
+    assert not inbox._task.running  # shutdown cancelled it

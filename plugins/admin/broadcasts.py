@@ -23,6 +23,7 @@ from loguru import logger
 
 from core.errors import Unreachable, UserError
 from core.models import utcnow
+from core.tasks import cancel_and_wait
 from core.types import Action, CopyMessage, EditMessage, SendMessage
 from plugins.admin.models import (
     CANCELLED,
@@ -321,9 +322,7 @@ class Broadcaster:
                     break
                 await asyncio.gather(*(deliver(uid) for uid in batch))
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            await cancel_and_wait(ticker)
         return await self._finish(broadcast_id, clock.now() - started)
 
     def _action(self, row: Broadcast, user_id: int) -> Action:

@@ -7,7 +7,6 @@ in one consistent state. A message's update key is unique: a redelivery stores n
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import inspect
 import statistics
@@ -21,6 +20,7 @@ from loguru import logger
 
 from core.errors import Unreachable, UserError
 from core.models import utcnow
+from core.tasks import BackgroundTask
 from core.types import Keyboard, Media, SendMedia, SendMessage, Sent
 from plugins.admin_inbox import views
 from plugins.admin_inbox.models import PRIORITIES, Conversation, InboxMessage, OperatorCopy
@@ -60,7 +60,7 @@ class InboxService:
         self.db = kernel.db
         self.options = kernel.settings.admin_inbox
         self.now: Callable[[], datetime] = utcnow  # wall time for stored dates; tests move it
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("inbox-reminders")
 
     # ---- reading ------------------------------------------------------------------------------
 
@@ -385,16 +385,11 @@ class InboxService:
                 logger.exception("inbox reminders failed; trying again next round")
 
     def start(self) -> None:
-        if self._task is None and (self.options.remind_after_minutes
-                                   or self.options.escalate_after_minutes):
-            self._task = asyncio.get_running_loop().create_task(self._remind_forever())
+        if self.options.remind_after_minutes or self.options.escalate_after_minutes:
+            self._task.start(self._remind_forever)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     # ---- figures ------------------------------------------------------------------------------
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import os
 import resource
 import sys
@@ -12,6 +10,7 @@ from collections import deque
 from loguru import logger
 
 from core.clock import Clock
+from core.tasks import BackgroundTask
 
 
 def resident_memory_bytes() -> int:
@@ -36,7 +35,7 @@ class LagSampler:
         self.warn_seconds = warn_seconds
         self.last = 0.0
         self.recent: deque[float] = deque(maxlen=window)
-        self._task: asyncio.Task[None] | None = None
+        self._task = BackgroundTask("loop-lag")
 
     @property
     def worst(self) -> float:
@@ -44,15 +43,10 @@ class LagSampler:
         return max(self.recent, default=0.0)
 
     def start(self) -> None:
-        if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="loop-lag")
+        self._task.start(self._run)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._task.stop()
 
     async def _run(self) -> None:
         while True:

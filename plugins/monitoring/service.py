@@ -7,7 +7,6 @@ server, `/status` and `python -m core health` read it.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import json
 import os
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from core.models import utcnow
+from core.tasks import BackgroundTask
 from core.types import Update, UpdateKind
 from plugins.monitoring.metrics import Metrics, numeric_figures
 from plugins.monitoring.models import WorkerReport
@@ -68,7 +68,7 @@ class Monitor:
         self.http: HttpServer | None = None
         self.worker = f"{socket.gethostname()}:{os.getpid()}"[:128]
         self.publish_interval = float(s.publish_interval)
-        self._publisher: asyncio.Task[None] | None = None
+        self._publisher = BackgroundTask("monitoring-report")
 
     # ---- fed by hooks -------------------------------------------------------------------------
 
@@ -236,16 +236,11 @@ class Monitor:
                  **json.loads(r.figures)} for r in await self.kernel.db.run(read)]
 
     def start_publishing(self) -> None:
-        if self.publish_interval > 0 and self._publisher is None:
-            self._publisher = asyncio.get_running_loop().create_task(self._publish_every(),
-                                                                      name="monitoring-report")
+        if self.publish_interval > 0:
+            self._publisher.start(self._publish_every)
 
     async def stop_publishing(self) -> None:
-        if self._publisher is not None:
-            self._publisher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._publisher
-            self._publisher = None
+        await self._publisher.stop()
         # A process that handled nothing (`python -m core health` itself) leaves no report.
         if self.publish_interval > 0 and self.kernel.dispatcher.counts:
             try:

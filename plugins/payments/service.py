@@ -20,7 +20,6 @@ counts as done.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import csv
 import io
 import time
@@ -35,6 +34,7 @@ from loguru import logger
 
 from core.errors import AlreadyDone, RetryAfter, UserError
 from core.models import utcnow
+from core.tasks import BackgroundTask
 from core.types import PaymentInfo, RefundStars, SendInvoice, SendMessage
 from plugins.payments import payload
 from plugins.payments.models import (
@@ -113,7 +113,7 @@ class PaymentsService:
         self.wall_clock = wall_clock
         self.paused_until = 0.0  # a RetryAfter pauses the refund outbox until then
         self._wake = asyncio.Event()
-        self._worker: asyncio.Task[None] | None = None
+        self._worker = BackgroundTask("payment-refunds")
 
     @property
     def credits(self) -> Any:
@@ -408,15 +408,10 @@ class PaymentsService:
     # ---- the refund worker -----------------------------------------------------------------------
 
     def start_worker(self) -> None:
-        if self._worker is None:
-            self._worker = asyncio.get_running_loop().create_task(self._work())
+        self._worker.start(self._work)
 
     async def stop_worker(self) -> None:
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-            self._worker = None
+        await self._worker.stop()
 
     async def _work(self) -> None:
         clock = self.kernel.clock
