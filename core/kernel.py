@@ -11,6 +11,7 @@ No feature logic lives here: features are plugins, and the kernel only wires wha
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 from collections import Counter
@@ -112,10 +113,12 @@ class Kernel:
         self.migration_sources += [migrate.Source(owner, Path(directory))
                                    for _, (owner, directory) in self.collect("register_migrations")]
         if s.database.auto_migrate:
-            for owner, name in migrate.apply(self.db, self.migration_sources):
+            # Off the event loop's thread, like every query.
+            applied = await asyncio.to_thread(migrate.apply, self.db, self.migration_sources)
+            for owner, name in applied:
                 logger.info("applied migration {}/{}", owner, name)
         else:
-            waiting = migrate.pending(self.db, self.migration_sources)
+            waiting = await asyncio.to_thread(migrate.pending, self.db, self.migration_sources)
             if waiting:
                 raise PluginError(f"{len(waiting)} migrations pending: run `python -m core "
                                   "migrate` or set database.auto_migrate = true")

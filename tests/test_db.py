@@ -149,3 +149,44 @@ async def test_no_query_runs_on_the_event_loop_thread(tmp_path: Path) -> None:
     ran_on = await db.run(threading.get_ident)
     assert ran_on != loop_thread
     db.close()
+
+
+def test_migrate_command_plans_and_applies(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update({"BOT_DATABASE__URL": f"sqlite:///{tmp_path}/bot.db",
+                "BOT_PLUGINS__ENABLED": f'["{SAMPLE}"]'})
+
+    def cli(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "core", "migrate", *args], cwd=root,
+                              env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    plan = cli("--plan")
+    assert "pending  core/0001_initial" in plan and "pending  sample/0001_notes" in plan
+    assert "applied  sample/0001_notes" in cli()
+    assert "0 pending migration(s)" in cli("--plan")
+
+
+async def test_start_refuses_pending_migrations_without_auto_migrate(tmp_path: Path) -> None:
+    from core.errors import PluginError
+    from core.kernel import Kernel
+    from core.testing import RecordingTransport, base_settings
+
+    settings = base_settings(tmp_path)
+    settings.update({"database.auto_migrate": False, "plugins.enabled": [SAMPLE]})
+    kernel = Kernel.configure(settings)
+    kernel.attach(RecordingTransport())
+    with pytest.raises(PluginError, match="migrations pending"):
+        await kernel.start()
+    kernel.db.close()
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "bot.db") as con:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
+    assert "users" not in tables  # nothing was migrated behind the operator's back
