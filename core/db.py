@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +58,33 @@ class DbStats:
     seconds: float = 0.0
     slow: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+
+_current: ContextVar[peewee.Database | None] = ContextVar("core_database", default=None)
+
+
+class RoutedDatabase(peewee.DatabaseProxy):
+    """What every model is bound to. Inside `db.run`/`db.transaction` it is that Database's
+    connection pool, so several kernels (workers in one test process, say) never write to one
+    another's database; elsewhere (a test's own checks, tools) it is the last one started."""
+
+    def _target(self) -> peewee.Database:
+        target = _current.get() or self.obj
+        if target is None:
+            raise peewee.InterfaceError("no database: start a kernel first")
+        return target
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._target(), attr)
+
+    def __enter__(self) -> Any:
+        return self._target().__enter__()
+
+    def __exit__(self, *exc: Any) -> Any:
+        return self._target().__exit__(*exc)
+
+
+ROUTED = RoutedDatabase()
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -163,6 +191,7 @@ class Database:
         attempt = 0
         ok = False
         started = time.perf_counter()
+        routed = _current.set(self.peewee)  # models used by `fn` mean this database
         try:
             while True:
                 attempt += 1
@@ -187,6 +216,7 @@ class Database:
                                  exc, attempt, wait)
                     time.sleep(wait)
         finally:
+            _current.reset(routed)
             self._account(fn, time.perf_counter() - started, ok)
 
     def _account(self, fn: Callable[..., Any], seconds: float, ok: bool) -> None:
@@ -209,7 +239,10 @@ class Database:
     # ---- models and health --------------------------------------------------------------------
 
     def bind(self, models: Iterable[type[peewee.Model]]) -> None:
-        self.peewee.bind(list(models), bind_refs=False, bind_backrefs=False)
+        """Bind models to the routed database and make this one its default."""
+        ROUTED.initialize(self.peewee)
+        for model in models:
+            model.bind(ROUTED, bind_refs=False, bind_backrefs=False)
 
     def pool_figures(self) -> dict[str, int]:
         db: Any = self.peewee

@@ -190,3 +190,19 @@ async def test_start_refuses_pending_migrations_without_auto_migrate(tmp_path: P
     with sqlite3.connect(tmp_path / "bot.db") as con:
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master")}
     assert "users" not in tables  # nothing was migrated behind the operator's back
+
+
+async def test_two_kernels_in_one_process_keep_to_their_own_databases(tmp_path: Path,
+                                                                       database_url: str) -> None:
+    """Models are bound to a routed database: inside db.run they mean that kernel's own."""
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    async with running_bot(tmp_path / "one", {"database.url": database_url},
+                           plugins=[SAMPLE]) as one, \
+            running_bot(tmp_path / "two", plugins=[SAMPLE]) as two:
+        await asyncio.gather(*(bot.send(f"/note from {name} {i}", user=bot.user(42))
+                               for i in range(10) for name, bot in (("one", one), ("two", two))))
+        notes_one = await one.service("sample").notes(42)
+        notes_two = await two.service("sample").notes(42)
+    assert sorted(notes_one) == sorted(f"from one {i}" for i in range(10))
+    assert sorted(notes_two) == sorted(f"from two {i}" for i in range(10))
