@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import config, logs
+from core import logs
 from core.context import Context
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
@@ -80,7 +80,7 @@ async def main(n: int, users: int) -> None:
         settings = base_settings(Path(tmp))
         settings.update({"ratelimit.default": "1000000/minute", "logging.level": "WARNING"})
         kernel = Kernel.configure(settings, extra_plugins=[BenchPlugin()])
-        logs.setup(kernel.settings, config.secret_values(kernel.settings))
+        logs.setup(kernel.settings, kernel.redact.secrets)
         kernel.attach(NullTransport())
         await kernel.start()
         try:

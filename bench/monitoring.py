@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dispatch import BenchPlugin, NullTransport
 
-from core import config, logs
+from core import logs
 from core.kernel import Kernel
 from core.testing import base_settings
 from core.transports.local import LocalUpdates
@@ -45,7 +45,7 @@ async def start(folder: Path, overrides: dict) -> Kernel:
                      "monitoring.lag_warn_ms": 0,  # the loop is meant to be busy here
                      **overrides})
     kernel = Kernel.configure(settings, extra_plugins=[BenchPlugin()])
-    logs.setup(kernel.settings, config.secret_values(kernel.settings))
+    logs.setup(kernel.settings, kernel.redact.secrets)
     kernel.attach(NullTransport())
     await kernel.start()
     return kernel

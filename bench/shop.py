@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import config, logs
+from core import logs
 from core.kernel import Kernel
 from core.testing import ADMIN_ID, RecordingTransport, base_settings
 from core.transports.local import LocalUpdates
@@ -74,7 +74,7 @@ async def main(products: int, n_views: int, n_purchases: int, users: int) -> Non
                          "ratelimit.default": "10000000/minute",
                          "ratelimit.callbacks": "10000000/minute"})
         kernel = Kernel.configure(settings)
-        logs.setup(kernel.settings, config.secret_values(kernel.settings))
+        logs.setup(kernel.settings, kernel.redact.secrets)
         transport = LastButtons()
         kernel.attach(transport)
         await kernel.start()

@@ -16,7 +16,7 @@ from typing import Any
 
 from loguru import logger
 
-from core import config, logs, migrate, plugins
+from core import logs, migrate, plugins
 from core.db import Database
 from core.errors import ConfigError, PluginError
 from core.kernel import Kernel
@@ -34,7 +34,7 @@ def configure() -> Kernel:
     except PluginError as exc:
         print(f"Plugin error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
-    logs.setup(kernel.settings, config.secret_values(kernel.settings))
+    logs.setup(kernel.settings, kernel.redact.secrets)
     return kernel
 
 

@@ -122,14 +122,13 @@ class Kernel:
             if waiting:
                 raise PluginError(f"{len(waiting)} migrations pending: run `python -m core "
                                   "migrate` or set database.auto_migrate = true")
-        # Forget redelivery keys past their time; they only matter within seen_ttl.
-        self.db.bind(MODELS)
-        await self.db.run(lambda: SeenUpdate.delete().where(SeenUpdate.expires_at < utcnow())
-                          .execute())
         models = list(MODELS)
         for _, declared in self.collect("register_models"):
             models.extend(declared)
         self.db.bind(models)
+        # Forget redelivery keys past their time; they only matter within seen_ttl.
+        await self.db.run(lambda: SeenUpdate.delete().where(SeenUpdate.expires_at < utcnow())
+                          .execute())
         self.cache = cache_module.from_settings(s)
         self.limiter = InboundLimiter(s.ratelimit.storage)
         pacer = Pacer.from_settings(s, self.clock) if s.outbound.enabled else None
@@ -225,8 +224,6 @@ class Kernel:
         and does not stop the others (the event has already happened). `kernel` is supplied."""
         kwargs.setdefault("kernel", self)
         results = []
-        # Every event spec takes the kernel first; callers may leave it out.
-        kwargs.setdefault("kernel", self)
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
             try:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})

@@ -84,7 +84,7 @@ def load(enabled: list[str], extra: list[Any] | None = None) -> tuple[
     modules: list[tuple[str, ModuleType]] = []
     for name in ESSENTIAL:
         modules.append((name, _import(name, name)))
-    # dynaconf merges lists, so settings.toml's list and an override may name a plugin twice.
+    # A plugin named twice in the enable list is loaded once.
     for name in dict.fromkeys(enabled):
         if "." in name:
             modules.append((name, _import(name, name)))

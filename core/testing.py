@@ -27,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from core import config, logs
+from core import logs
 from core.clock import Clock
 from core.kernel import Kernel
 from core.transports.local import LocalUpdates
@@ -233,7 +233,7 @@ async def running_bot(
         settings["plugins.enabled"] = plugins
     settings.update(overrides or {})
     kernel = Kernel.configure(settings, extra_plugins=extra_plugins or [], clock=clock)
-    logs.setup(kernel.settings, config.secret_values(kernel.settings))
+    logs.setup(kernel.settings, kernel.redact.secrets)
     transport = transport or RecordingTransport()
     kernel.attach(transport)
     await kernel.start()

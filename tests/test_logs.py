@@ -8,7 +8,7 @@ from pathlib import Path
 
 from loguru import logger
 
-from core import config, logs
+from core import logs
 from core.kernel import Kernel
 from core.testing import base_settings, running_bot
 
@@ -25,7 +25,7 @@ async def test_secrets_are_redacted_from_logs_and_tracebacks(tmp_path: Path) -> 
     settings.update(overrides)
     kernel = Kernel.configure(settings)
     stream = io.StringIO()
-    logs.setup(kernel.settings, config.secret_values(kernel.settings), stream=stream)
+    logs.setup(kernel.settings, kernel.redact.secrets, stream=stream)
 
     logger.info("connecting with token {}", TOKEN)
     try:
@@ -51,7 +51,7 @@ async def test_handler_errors_do_not_leak_secrets(tmp_path: Path) -> None:
                  "telegram.bot_token": "", "logging.level": "DEBUG"}
     async with running_bot(tmp_path, overrides, plugins=["tests.sample_plugin"]) as bot:
         stream = io.StringIO()
-        logs.setup(bot.kernel.settings, config.secret_values(bot.kernel.settings), stream)
+        logs.setup(bot.kernel.settings, bot.kernel.redact.secrets, stream)
 
         from tests import sample_plugin
 
