@@ -26,6 +26,7 @@ async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> Non
     client = OfflineClient()
     transport = TelegramTransport(kernel, client)
     kernel.attach(transport)
+    await transport.connect()
     await kernel.start()
     running = asyncio.create_task(transport.run())
     try:
@@ -44,6 +45,7 @@ async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> Non
         await transport.stop()
         await asyncio.wait_for(running, 5)
         await kernel.stop()
+        await transport.close()
     assert not client.is_connected
 
 
