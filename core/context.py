@@ -82,7 +82,7 @@ class Context:
 
     async def converse(self, flow: Flow | str, answers: dict[str, Any] | None = None) -> None:
         """Open a conversation (core/conversations.py) with this user in this chat."""
-        await self.kernel.service("conversations").start(self, flow, answers)
+        await self.kernel.dispatcher.conversations.start(self, flow, answers)
 
     def require_admin(self) -> None:
         """Refuse a non-admin, for handlers whose route is open to everyone (group messages,

@@ -10,12 +10,9 @@ from typing import Any
 from loguru import logger
 
 from core.context import Context
-from core.conversations import Conversations
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
-from core.types import Command, HealthCheck, MessageHandler, RuntimeSetting, SendMessage
-
-FLOW_PRIORITY = 1_000_000
+from core.types import Command, HealthCheck, RuntimeSetting, SendMessage
 
 
 async def start(ctx: Context) -> None:
@@ -45,36 +42,23 @@ def _start_text(value: str) -> str:
 
 async def cancel(ctx: Context) -> None:
     """Stop what you are doing (a question the bot asked)"""
-    if not await ctx.service("conversations").cancel(ctx):
+    if not await ctx.kernel.dispatcher.conversations.cancel(ctx):
         await ctx.reply("Nothing to cancel.")
 
 
 async def back(ctx: Context) -> None:
     """Go back to the previous question"""
-    if not await ctx.service("conversations").back(ctx):
+    if not await ctx.kernel.dispatcher.conversations.back(ctx):
         await ctx.reply("There is no question to go back to.")
-
-
-async def flow_answer(ctx: Context) -> bool:
-    conversations: Conversations = ctx.service("conversations")
-    return await conversations.on_message(ctx)
 
 
 @hookimpl(trylast=True)
 def register_commands() -> list[Command]:
-    return [Command("start", start), Command("help", help_), Command("cancel", cancel),
-            Command("back", back)]
+    # /cancel and /back matter only inside a conversation: kept out of /help and the menu.
+    return [Command("start", start), Command("help", help_),
+            Command("cancel", cancel, hidden=True), Command("back", back, hidden=True)]
 
 
-@hookimpl(trylast=True)
-def register_services(kernel: Kernel) -> dict[str, Any]:
-    return {"conversations": Conversations(kernel)}
-
-
-@hookimpl(trylast=True)
-def register_message_handlers() -> list[MessageHandler]:
-    # Ahead of every plugin's handler, in groups too: an open flow takes its user's answer.
-    return [MessageHandler(flow_answer, priority=FLOW_PRIORITY, private_only=False)]
 
 
 @hookimpl(trylast=True)

@@ -1,6 +1,7 @@
 """An update's way from the transport to a handler.
 
-    seen before? drop  ->  user upsert, banned? stop  ->  route  ->  admin check
+    seen before? drop  ->  user upsert, banned? stop  ->  an open conversation's answer?
+    ->  route (a button's data parsed against its declaration)  ->  admin check
     ->  inbound rate limit  ->  charge the command's cost  ->  handler(ctx)
     errors anywhere  ->  handle_error hooks  ->  a message the user understands
 
@@ -21,6 +22,7 @@ import peewee
 
 from core.callbacks import INVALID_BUTTON, InvalidCallback, prefix_candidates
 from core.context import ADMINS_ONLY, BotUser, Context
+from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
 from core.models import SeenUpdate, utcnow
 from core.types import CallbackRoute, Command, MessageHandler, Update, UpdateKind
@@ -33,6 +35,7 @@ NEVER_LIMITED = frozenset({UpdateKind.PRE_CHECKOUT, UpdateKind.PAYMENT})
 # answer (a decline) and a payment already taken must still be recorded, so these reach their
 # handlers, which see `ctx.user.is_banned`.
 PAST_BANS = NEVER_LIMITED
+FLOW_KINDS = frozenset({UpdateKind.TEXT, UpdateKind.MEDIA})
 
 
 @dataclass(slots=True)
@@ -53,6 +56,7 @@ class Dispatcher:
         self.callback_rate: str = s.ratelimit.callbacks
         self.counts: dict[str, int] = {}
         self.button_key = button_key(s)
+        self.conversations = Conversations(kernel)
 
     async def handle(self, update: Update) -> str:
         """Handle one update; return its outcome ('ok', 'duplicate', 'banned', ...)."""
@@ -77,6 +81,8 @@ class Dispatcher:
             if user.is_banned and update.kind not in PAST_BANS:
                 return "banned"
             ctx = Context(kernel, update, user)
+            if update.kind in FLOW_KINDS and await self.conversations.on_message(ctx):
+                return "ok"  # the answer to a question of an open conversation
             route = self._route(update)
             if route is None:
                 return await self._unrouted(ctx)
@@ -98,8 +104,8 @@ class Dispatcher:
                 await route.handler(ctx)
             elif isinstance(route, CallbackRoute):
                 await route.handler(ctx)
-            elif not await self._run_message_handlers(ctx, route):
-                return await self._unrouted(ctx)  # every handler passed (no open flow...)
+            else:
+                await self._run_message_handlers(ctx, route)
             if update.callback_id is not None and not ctx.answered:
                 await ctx.answer()
             return "ok"
@@ -156,11 +162,10 @@ class Dispatcher:
         ]
         return handlers or None
 
-    async def _run_message_handlers(self, ctx: Context, handlers: list[MessageHandler]) -> bool:
+    async def _run_message_handlers(self, ctx: Context, handlers: list[MessageHandler]) -> None:
         for h in handlers:
             if await h.handler(ctx) is not False:
-                return True
-        return False
+                return
 
     async def _unrouted(self, ctx: Context) -> str:
         update = ctx.update

@@ -20,7 +20,7 @@ from core.callbacks import (
 )
 from core.testing import BotDriver
 from core.types import CALLBACK_DATA_LIMIT
-from tests.sample_plugin import Pick, Vote
+from tests.sample_plugin import Vote
 
 KEY = b"k" * 32
 

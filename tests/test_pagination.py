@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.pagination import NEXT, PREVIOUS, Page, add_nav, paginate, pages_for
+from core.pagination import NEXT, PREVIOUS, Page, add_nav, pages_for, paginate
 
 
 def test_pages_are_counted_one_way() -> None:
