@@ -667,10 +667,13 @@ async def telegram_bot(
     extra_plugins: list[Any] | None = None,
     clock: Clock | None = None,
     client: OfflineClient | None = None,
+    clear_startup: bool = True,
 ) -> AsyncIterator[TelegramHarness]:
     """The whole bot (temporary SQLite) behind the Telegram transport on an OfflineClient,
     started and stopped in the order `python -m core` uses. A test whose code sent a request
-    that could not be serialised fails here, at the end, even if the error was swallowed."""
+    that could not be serialised fails here, at the end, even if the error was swallowed.
+    Start-up's own requests (catching up, the menu) are cleared unless `clear_startup` is
+    False (a restart test looks at what catching up fetched and answered)."""
     from core.kernel import Kernel
 
     settings = telegram_settings(tmp_path)
@@ -690,8 +693,9 @@ async def telegram_bot(
         running.result()  # start-up failed: raise its error
     harness = TelegramHarness(kernel, transport, client)
     await harness.settle()
-    harness.clear()  # start-up's own requests (catching up, the menu) are not the test's
-    client.server.refused.clear()
+    if clear_startup:
+        harness.clear()
+        client.server.refused.clear()
     try:
         yield harness
         await harness.settle()
