@@ -16,7 +16,7 @@ from typing import Any
 
 from loguru import logger
 
-from core import logs, migrate, plugins
+from core import lifecycle, logs, migrate, plugins
 from core.db import Database
 from core.errors import ConfigError, PluginError
 from core.kernel import Kernel
@@ -42,19 +42,12 @@ def configure() -> Kernel:
 
 
 async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> None:
-    kernel.attach(transport)
-    await kernel.start()
-    try:
-        if script is not None:
-            from core.transports.console import lines_of
+    if script is None:
+        await lifecycle.serve(kernel, transport)
+        return
+    from core.transports.console import lines_of
 
-            await transport.run(lines_of(script), echo=True)
-        else:
-            await transport.run()
-    finally:
-        with contextlib.suppress(Exception):
-            await transport.stop()
-        await kernel.stop()
+    await lifecycle.serve(kernel, transport, lambda: transport.run(lines_of(script), echo=True))
 
 
 def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
