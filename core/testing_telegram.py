@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -27,8 +28,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyrogram
-import re
-
 from pyrogram import raw, types, utils
 from pyrogram.raw.core import TLObject
 from pyrogram.storage import UpdateState
@@ -244,7 +243,7 @@ class FakeTelegram:
 
     # ---- answers ------------------------------------------------------------------------------
 
-    def respond(self, query: Any) -> Any:  # noqa: C901 - one branch per request kind
+    def respond(self, query: Any) -> Any:
         f = raw.functions
         if isinstance(query, f.messages.SendMessage):
             self._text(query.message)

@@ -11,16 +11,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import lifecycle  # noqa: E402
-from core.kernel import Kernel  # noqa: E402
-from core.testing_telegram import (  # noqa: E402
+from core import lifecycle
+from core.kernel import Kernel
+from core.testing_telegram import (
     FakeTelegram,
     OfflineClient,
     TelegramHarness,
     TgUser,
     telegram_settings,
 )
-from core.transports.telegram import TelegramTransport  # noqa: E402
+from core.transports.telegram import TelegramTransport
 
 FIRST_USER = 500_000
 
