@@ -18,7 +18,7 @@ from loguru import logger
 
 from core import lifecycle, logs, migrate, plugins
 from core.db import Database
-from core.errors import ConfigError, PluginError
+from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
 from core.types import Action, Sent
 
@@ -168,11 +168,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         except Exception as exc:
             report(False, f"{what}: Redis at {url}: {exc}", "start Redis or fix the URL")
     if s.telegram.bot_token:
+        from core.config import BOT_TOKEN
+
+        report(bool(BOT_TOKEN.match(s.telegram.bot_token)), "telegram: bot token well-formed",
+               "copy the token again from @BotFather into .secrets.toml")
         try:
             importlib.import_module("pyrogram")
-            report(True, "telegram: bot token set, kurigram installed")
-        except ImportError:
-            report(False, "telegram: kurigram missing", "make run (installs dependencies)")
+            importlib.import_module("tgcrypto")
+            report(True, "telegram: kurigram and tgcrypto installed")
+        except ImportError as exc:
+            report(False, f"telegram: {exc.name} missing", "make run (installs dependencies)")
     else:
         report(True, "telegram: no bot token, `python -m core` opens the console chat "
                      "(put api_id, api_hash, bot_token in .secrets.toml for Telegram)")
@@ -235,6 +240,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[command]()
     except SystemExit:
         raise
+    except Fatal as exc:  # an operator can fix it: one line, the traceback only at DEBUG
+        logger.opt(exception=exc).debug("{} failed", command)
+        print(f"error: {exc.what}" + (f" (fix: {exc.fix})" if exc.fix else ""), file=sys.stderr)
+        return 1
     except Exception as exc:
         logger.exception("{} failed: {}", command, exc)
         return 1

@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 
 import pyrogram
 from loguru import logger
+from pyrogram import errors
 
-from core.errors import RetryAfter
+from core.errors import Fatal, RetryAfter
 from core.transports import tg_actions, tg_raw
 from core.transports.tg_client import BotClient
 from core.transports.tg_receive import Receiver
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from core.kernel import Kernel
 
 SESSION_SAVE_INTERVAL = 2.0  # seconds between commits of learned peers and update state
+CONNECT_TIMEOUT = 20.0  # seconds to reach Telegram and sign in before giving up, at start
+REFUSED_TOKEN = (errors.AccessTokenInvalid, errors.AccessTokenExpired, errors.AuthKeyUnregistered,
+                 errors.UserDeactivated, errors.UserDeactivatedBan)
 
 
 def build_client(settings: Any, root: Path) -> pyrogram.Client:
@@ -162,11 +166,33 @@ class TelegramTransport:
             logger.exception("could not set the command menu")
 
     async def connect(self) -> None:
-        """Connect and authorise; updates wait (unacknowledged) until `run`."""
+        """Connect and authorise; updates wait (unacknowledged) until `run`. A refused token
+        or an unreachable Telegram is a `Fatal` naming the problem and its fix."""
         if not self.client.is_connected:
-            await self.client.start()
+            try:
+                await asyncio.wait_for(self.client.start(), CONNECT_TIMEOUT)
+            except REFUSED_TOKEN as exc:
+                raise Fatal(f"Telegram refused the bot token ({exc.ID})",
+                            "get the token again from @BotFather (/token) and put it in "
+                            ".secrets.toml as telegram.bot_token") from exc
+            except errors.ApiIdInvalid as exc:
+                raise Fatal("Telegram refused telegram.api_id / telegram.api_hash",
+                            "copy both again from https://my.telegram.org") from exc
+            except Exception as exc:
+                await self._give_up()
+                reason = (f"no answer within {CONNECT_TIMEOUT:.0f} s"
+                          if isinstance(exc, TimeoutError)
+                          else f"the connection failed: {type(exc).__name__}")
+                raise Fatal(f"Telegram is unreachable ({reason})",
+                            "check the network connection, a firewall or proxy; "
+                            "then start again") from exc
             self._started_client = True
         self._connected.set()
+
+    async def _give_up(self) -> None:
+        """Leave no connection attempt running behind a failed start."""
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.client.disconnect(), 5)
 
     async def _on_connect(self, client: Any, session: Any) -> None:
         if self._listening:  # a reconnect: what passed meanwhile comes from the difference

@@ -102,15 +102,17 @@ class Receiver:
             self._held.extend(states)
             if self._album_flush is None:
                 loop = asyncio.get_running_loop()
-                self._album_flush = loop.call_later(self.album_window, self._spawn,
-                                                    self.flush_albums())
+                self._album_flush = loop.call_later(self.album_window,
+                                                    lambda: self._spawn(self.flush_albums()))
         else:
             await self._advance(states)
 
     async def flush_albums(self) -> None:
         """Journal the albums gathered so far, then the state they held back."""
         async with self._lock:
-            self._album_flush = None
+            if self._album_flush is not None:
+                self._album_flush.cancel()
+                self._album_flush = None
             albums, self._albums = list(self._albums.values()), {}
             held, self._held = self._held, []
             if albums:
@@ -227,8 +229,7 @@ class Receiver:
     async def stop(self) -> None:
         """Take no more updates; journal the albums still gathering."""
         self.accepting = False
-        if self._album_flush is not None:
-            self._album_flush.cancel()
+        if self._albums:
             await self.flush_albums()
         for task in list(self._tasks):
             task.cancel()
