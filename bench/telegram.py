@@ -28,8 +28,7 @@ from loguru import logger
 from pyrogram import filters, handlers, raw
 from pyrogram.enums import ParseMode
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.clock import VirtualClock
 from core.context import Context
@@ -44,6 +43,7 @@ from core.testing_telegram import (
 )
 from core.types import CallbackRoute, SendMessage
 
+ROOT = Path(__file__).resolve().parent.parent
 USERS = 1000
 ROUNDS = 3  # messages per user in a measured round (within the default 30/minute)
 REPEAT = 5  # measured rounds per side, interleaved
@@ -176,6 +176,8 @@ async def inbound(tmp: Path) -> None:
     defaults = tomllib.loads(ROOT.joinpath("settings.toml").read_text())
     enabled = defaults["default"]["plugins"]["enabled"]  # every default plugin
     async with telegram_bot(tmp, settings, plugins=enabled, extra_plugins=[Pick()]) as tg:
+        for u in users:
+            tg.server.users[u.id] = u.raw()
         bare = Bare(tg.server)
         await bare.open()
         # Warm-up: every user met once by both, and one menu message each to press on.
