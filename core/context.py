@@ -16,6 +16,7 @@ from core.types import (
 )
 
 if TYPE_CHECKING:
+    from core.i18n import Translator
     from core.kernel import Kernel
 
 
@@ -26,10 +27,11 @@ class BotUser:
     id: int
     first_name: str = ""
     username: str | None = None
-    language: str | None = None
+    language: str | None = None  # Telegram's language_code, as last seen
     is_banned: bool = False
     is_admin: bool = False
     is_new: bool = False
+    locale: str | None = None  # the language chosen (/language) or seen on first contact
 
     @property
     def display(self) -> str:
@@ -37,13 +39,21 @@ class BotUser:
 
 
 class Context:
-    __slots__ = ("answered", "kernel", "update", "user")
+    __slots__ = ("_t", "answered", "kernel", "update", "user")
 
     def __init__(self, kernel: Kernel, update: Update, user: BotUser) -> None:
         self.kernel = kernel
         self.update = update
         self.user = user
         self.answered = False
+        self._t: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        """Texts in the user's language: `ctx.t("key", name=value)`, `ctx.t.money(...)`."""
+        if self._t is None:
+            self._t = self.kernel.texts(self.user.locale, self.user.language)
+        return self._t
 
     # ---- what came in -------------------------------------------------------------------------
 

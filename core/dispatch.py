@@ -78,7 +78,7 @@ class Dispatcher:
             if route is None:
                 return await self._unrouted(ctx)
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
-                await self._tell(ctx, "This is for the bot's admins only.")
+                await self._tell(ctx, ctx.t("error-admins-only"))
                 return "denied"
             if update.kind not in NEVER_LIMITED and await self._limited(ctx, route):
                 return "limited"
@@ -101,7 +101,7 @@ class Dispatcher:
         except UserError as exc:
             await self._refund(receipt, "user error")
             if ctx is not None:
-                await self._tell(ctx, exc.message)
+                await self._tell(ctx, ctx.t.text(exc.message))
             return "user_error"
         except Exception as exc:
             await self._refund(receipt, "handler failed")
@@ -151,12 +151,11 @@ class Dispatcher:
     async def _unrouted(self, ctx: Context) -> str:
         update = ctx.update
         if update.kind is UpdateKind.COMMAND and not update.chat.is_group:
-            await ctx.reply(f"Unknown command /{(update.command or '')[:32]}. Send /help "
-                            "to see what I can do.")
+            await ctx.reply(ctx.t("error-unknown-command", command=(update.command or "")[:32]))
         elif update.kind is UpdateKind.TEXT and not update.chat.is_group:
-            await ctx.reply("I only understand commands. Send /help to see them.")
+            await ctx.reply(ctx.t("error-commands-only"))
         elif update.kind is UpdateKind.CALLBACK:
-            await ctx.answer("This button is no longer valid.", alert=True)
+            await ctx.answer(ctx.t("error-button-expired"), alert=True)
         return "unrouted"
 
     async def _limited(self, ctx: Context, route: Any) -> bool:
@@ -172,7 +171,7 @@ class Dispatcher:
             return False
         # Say it once per window, then stay quiet: a flood must not become our flood.
         if await self.kernel.cache.add(f"core:limited:{scope}:{user_id}", 1, wait):
-            await self._tell(ctx, f"You're going too fast. Try again in {int(wait + 0.999)} s.")
+            await self._tell(ctx, ctx.t("error-too-fast", seconds=int(wait + 0.999)))
         elif ctx.update.callback_id is not None:
             await ctx.answer()
         return True

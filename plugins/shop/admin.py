@@ -146,7 +146,7 @@ async def flow_message(ctx: Context) -> bool:
         if step.name == "sku":
             await _check_sku(service, answers["sku"], exists=kind == "edit")
     except UserError as exc:
-        await ctx.reply(f"{exc.message}\n{step.question}")
+        await ctx.reply(f"{ctx.t.text(exc.message)}\n{step.question}")
         return True
     if any(s.name not in answers for s in steps):
         await _start_flow(ctx, kind, answers)
@@ -155,7 +155,8 @@ async def flow_message(ctx: Context) -> bool:
     try:
         await _finish(ctx, kind, answers)
     except UserError as exc:
-        await ctx.reply(f"{exc.message}\nNothing was changed; send /shop_{kind} to try again.")
+        await ctx.reply(f"{ctx.t.text(exc.message)}\nNothing was changed; send /shop_{kind} "
+                        "to try again.")
     return True
 
 
