@@ -33,9 +33,7 @@ async def help_(ctx: Context) -> None:
     lines = [t("help-title")]
     admin_lines = []
     for command in kernel.commands_for(ctx.user.is_admin):
-        cost = kernel.dispatcher.costs.get(command.name, command.cost)
-        key = "help-line-cost" if cost else "help-line"
-        line = t(key, command=command.name, description=kernel.describe(command, t), cost=cost)
+        line = t("help-line", command=command.name, description=kernel.describe(command, t))
         (admin_lines if command.admin_only else lines).append(line)
     if admin_lines:
         lines += ["", t("help-admin-title"), *admin_lines]
@@ -51,15 +49,29 @@ def _start_text(value: str) -> str:
     return value
 
 
+async def cancel(ctx: Context) -> None:
+    """Stop what you are doing (a question the bot asked)"""
+    if not await ctx.kernel.dispatcher.conversations.cancel(ctx):
+        await ctx.reply(ctx.t("conversation-nothing-to-cancel"))
+
+
+async def back(ctx: Context) -> None:
+    """Go back to the previous question"""
+    if not await ctx.kernel.dispatcher.conversations.back(ctx):
+        await ctx.reply(ctx.t("conversation-nothing-to-go-back-to"))
+
+
 @hookimpl(trylast=True)
 def register_commands() -> list[Command]:
+    # /cancel and /back matter only inside a conversation: kept out of /help and the menu.
     return [Command("start", start), Command("help", help_),
-            Command("language", language.language)]
+            Command("language", language.language),
+            Command("cancel", cancel, hidden=True), Command("back", back, hidden=True)]
 
 
 @hookimpl(trylast=True)
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute(language.PREFIX, language.language_pressed)]
+    return [CallbackRoute.of(language.LanguageButton, language.language_pressed)]
 
 
 @hookimpl(trylast=True)

@@ -12,6 +12,7 @@ No feature logic lives here: features are plugins, and the kernel only wires wha
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import time
 from collections import Counter
@@ -193,6 +194,8 @@ class Kernel:
     def _build_routes(self) -> Routes:
         routes = Routes()
         owners: dict[str, str] = {}
+        # The cost charged is the cost shown: `[default.costs]` overrides go into the route.
+        costs: dict[str, int] = dict(self.settings.get("costs", {}) or {})
         # Declarations are collected in registration order, so the kernel's defaults come
         # first and a plugin declaring the same command replaces them.
         for owner, commands in self.collect("register_commands"):
@@ -202,6 +205,8 @@ class Kernel:
                     raise PluginError(f"plugin '{owner}': command /{command.name} is already "
                                       f"declared by plugin '{previous}'")
                 owners[command.name] = owner
+                if command.name in costs:
+                    command = dataclasses.replace(command, cost=int(costs[command.name]))
                 routes.commands[command.name] = command
         for owner, callbacks in self.collect("register_callbacks"):
             for route in callbacks:
@@ -241,9 +246,13 @@ class Kernel:
 
     def describe(self, command: Command, t: i18n.Translator) -> str:
         """A command's line for /help and the menu, in `t`'s language: the text
-        `command-<name>` when a catalogue has it, else the command's own help."""
+        `command-<name>` when a catalogue has it, else the command's own help; with the
+        cost it charges (routes carry the cost actually charged, `[default.costs]` applied)."""
         key = "command-" + command.name
-        return t(key) if t.has(key) else command.description
+        description = t(key) if t.has(key) else command.description
+        if command.cost:
+            return t("command-label-cost", description=description, cost=command.cost)
+        return description
 
     # ---- hooks --------------------------------------------------------------------------------
 

@@ -3,18 +3,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Annotated
+
+from core import callbacks
+from core.callbacks import CallbackData
 from core.context import Context
 from core.errors import UserError
 from core.i18n import Text, normalize
 from core.types import Button
 
-PREFIX = "lang"
+
+@dataclass(frozen=True, slots=True)
+class LanguageButton(CallbackData, prefix="lang"):
+    code: Annotated[str, callbacks.Text(16, r"[a-z]{2,3}(-[a-z0-9]{2,8})?")]
 
 
 def _buttons(ctx: Context) -> list[list[Button]]:
     texts = ctx.kernel.texts
     names = [Button(("✓ " if lang == ctx.t.language else "") + texts.name(lang),
-                    f"{PREFIX}:{lang}") for lang in texts.languages]
+                    LanguageButton(lang).pack()) for lang in texts.languages]
     return [names[i:i + 2] for i in range(0, len(names), 2)]
 
 
@@ -40,7 +48,6 @@ async def language(ctx: Context) -> None:
 
 
 async def language_pressed(ctx: Context) -> None:
-    _, _, code = (ctx.update.callback_data or "").partition(":")
-    text = await _choose(ctx, code)
+    text = await _choose(ctx, ctx.button(LanguageButton).code)
     await ctx.edit(text)
     await ctx.answer()

@@ -143,7 +143,7 @@ async def test_bad_amounts_and_keys_change_nothing(tmp_path: Path) -> None:
                            {"credits.max_amount": 1000}) as bot:
         svc: CreditsService = bot.service("credits")
         for amount in (0, -5, 1001, 10**30, 2.5, "7", True, None):
-            with pytest.raises(CreditsError, match="credits-bad-amount.*1000"):
+            with pytest.raises(CreditsError, match=r"credits-bad-amount.*1000"):
                 await svc.credit(3, amount, "bad", f"bad-{amount!r}")  # type: ignore[arg-type]
             with pytest.raises(CreditsError):
                 await svc.debit(3, amount, "bad", f"bad-{amount!r}")  # type: ignore[arg-type]

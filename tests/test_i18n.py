@@ -68,7 +68,9 @@ async def test_language_is_chosen_with_buttons_and_survives_a_restart(tmp_path: 
         assert refused.outcome == "user_error"
         assert refused.text.startswith("No hablo «xx». Disponibles: English (en)")
         forged = await bot.press("lang:../../etc", user=alice)
-        assert forged.outcome == "user_error"
+        assert forged.outcome == "invalid_button"
+        assert forged.alert == "Este botón ya no es válido."
+        assert (await bot.press("lang:xx", user=alice)).outcome == "user_error"
     async with running_bot(tmp_path) as bot:  # a restart: the same database
         # Telegram still says Russian, the user chose Spanish: the choice wins.
         alice = bot.user(42, "Alice", language="ru")

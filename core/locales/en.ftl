@@ -9,7 +9,7 @@ command-language = Choose your language
 
 help-title = Commands:
 help-line = /{ $command } - { $description }
-help-line-cost = /{ $command } - { $description } ({ $cost ->
+command-label-cost = { $description } ({ $cost ->
     [one] { $cost } credit
    *[other] { $cost } credits
 })
@@ -45,3 +45,13 @@ amount-not-number = “{ $value }” is not a whole number.
 amount-out-of-range = The number must be from { $minimum } to { $maximum }.
 amount-field-not-number = { $field }: “{ $value }” is not a whole number.
 amount-field-out-of-range = { $field }: the number must be from { $minimum } to { $maximum }.
+
+page-of = page { $page } of { $pages }
+page-previous = ‹ Previous
+page-next = Next ›
+
+conversation-cancelled = Stopped; nothing was changed.
+conversation-nothing-to-cancel = Nothing to cancel.
+conversation-nothing-to-go-back-to = There is no question to go back to.
+command-cancel = Stop what you are doing (a question the bot asked)
+command-back = Go back to the previous question

@@ -6,7 +6,7 @@ command-language = Elegir tu idioma
 
 help-title = Comandos:
 help-line = /{ $command } - { $description }
-help-line-cost = /{ $command } - { $description } ({ $cost ->
+command-label-cost = { $description } ({ $cost ->
     [one] { $cost } crédito
    *[other] { $cost } créditos
 })
@@ -42,3 +42,13 @@ amount-not-number = «{ $value }» no es un número entero.
 amount-out-of-range = El número debe estar entre { $minimum } y { $maximum }.
 amount-field-not-number = { $field }: «{ $value }» no es un número entero.
 amount-field-out-of-range = { $field }: el número debe estar entre { $minimum } y { $maximum }.
+
+page-of = página { $page } de { $pages }
+page-previous = ‹ Anterior
+page-next = Siguiente ›
+
+conversation-cancelled = Detenido; no se ha cambiado nada.
+conversation-nothing-to-cancel = No hay nada que cancelar.
+conversation-nothing-to-go-back-to = No hay ninguna pregunta anterior a la que volver.
+command-cancel = Dejar lo que estás haciendo (una pregunta del bot)
+command-back = Volver a la pregunta anterior

@@ -6,7 +6,7 @@ command-language = Выбрать язык
 
 help-title = Команды:
 help-line = /{ $command } - { $description }
-help-line-cost = /{ $command } - { $description } ({ $cost ->
+command-label-cost = { $description } ({ $cost ->
     [one] { $cost } кредит
     [few] { $cost } кредита
    *[many] { $cost } кредитов
@@ -45,3 +45,13 @@ amount-not-number = «{ $value }» — не целое число.
 amount-out-of-range = Число должно быть от { $minimum } до { $maximum }.
 amount-field-not-number = { $field }: «{ $value }» — не целое число.
 amount-field-out-of-range = { $field }: число должно быть от { $minimum } до { $maximum }.
+
+page-of = страница { $page } из { $pages }
+page-previous = ‹ Назад
+page-next = Далее ›
+
+conversation-cancelled = Остановлено; ничего не изменено.
+conversation-nothing-to-cancel = Отменять нечего.
+conversation-nothing-to-go-back-to = Нет предыдущего вопроса, к которому можно вернуться.
+command-cancel = Прекратить текущее действие (вопрос бота)
+command-back = Вернуться к предыдущему вопросу
