@@ -44,7 +44,8 @@ class Text:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Text) and (self.key, self.args) == (other.key, other.args)
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(self.key)
 
 
 @dataclass(frozen=True, slots=True)
