@@ -35,8 +35,6 @@ credits-bought-total = Bought in total: { $total ->
 credits-history-empty = No credit history yet.
 credits-page-gone = That page no longer exists. Send /history again.
 credits-history-title = History, page { $page } of { $pages }:
-credits-newer = ‹ Newer
-credits-older = Older ›
 
 credits-autorecharge-usage = Usage: /autorecharge <threshold> <amount>, for example /autorecharge 20 100: when your balance falls below 20 I offer you 100 credits in one tap. /autorecharge off stops it.
 credits-autorecharge-off-state = Auto-recharge: off.

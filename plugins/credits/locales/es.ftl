@@ -33,8 +33,6 @@ credits-bought-total = Comprado en total: { $total ->
 credits-history-empty = Todavía no hay movimientos de créditos.
 credits-page-gone = Esa página ya no existe. Envía /history de nuevo.
 credits-history-title = Historial, página { $page } de { $pages }:
-credits-newer = ‹ Más recientes
-credits-older = Más antiguos ›
 
 credits-autorecharge-usage = Uso: /autorecharge <umbral> <cantidad>, por ejemplo /autorecharge 20 100: cuando tu saldo baje de 20 te ofrezco 100 créditos con un toque. /autorecharge off la desactiva.
 credits-autorecharge-off-state = Recarga automática: desactivada.

@@ -37,8 +37,6 @@ credits-bought-total = Куплено всего: { $total ->
 credits-history-empty = Операций с кредитами пока нет.
 credits-page-gone = Этой страницы больше нет. Отправьте /history ещё раз.
 credits-history-title = История, страница { $page } из { $pages }:
-credits-newer = ‹ Новее
-credits-older = Старее ›
 
 credits-autorecharge-usage = Как пользоваться: /autorecharge <порог> <сумма>, например /autorecharge 20 100: когда баланс опустится ниже 20, я предложу пополнить его на 100 кредитов одним нажатием. /autorecharge off отключает это.
 credits-autorecharge-off-state = Автопополнение: выключено.
