@@ -105,7 +105,7 @@ async def user(ctx: Context) -> None:
     ref = ctx.update.args.strip()
     if not ref:
         raise UserError("Usage: /user <id or @username>")
-    await ctx.reply(await ctx.service("admin").describe(ref))
+    await ctx.reply(await ctx.service("admin").describe(ref, ctx.t))
 
 
 async def _find(ctx: Context, ref: str) -> Any:

@@ -1,0 +1,14 @@
+admin-no-user = No hay ningún usuario «{ $ref }». Indica el id numérico o el @usuario de alguien que haya escrito al bot.
+admin-no-name = (sin nombre)
+admin-language-unknown = Telegram no lo indica
+admin-user-title = Usuario { $id }
+admin-user-title-username = Usuario { $id } (@{ $username })
+admin-user-name = Nombre: { $name }
+admin-user-language = Idioma: { $language }
+admin-user-first-seen = Visto por primera vez: { $when }
+admin-user-last-seen = Visto por última vez: { $when }
+admin-user-banned = Bloqueado: sí
+admin-user-banned-because = Bloqueado: sí ({ $reason })
+admin-user-not-banned = Bloqueado: no
+admin-user-unreachable = Inalcanzable: bloqueó el bot o borró la cuenta
+admin-user-admin = Administrador: sí

@@ -1,0 +1,14 @@
+admin-no-user = Пользователя «{ $ref }» нет. Укажите числовой id или @имя того, кто писал боту.
+admin-no-name = (без имени)
+admin-language-unknown = Telegram не сообщил
+admin-user-title = Пользователь { $id }
+admin-user-title-username = Пользователь { $id } (@{ $username })
+admin-user-name = Имя: { $name }
+admin-user-language = Язык: { $language }
+admin-user-first-seen = Впервые: { $when }
+admin-user-last-seen = Последний раз: { $when }
+admin-user-banned = Заблокирован: да
+admin-user-banned-because = Заблокирован: да ({ $reason })
+admin-user-not-banned = Заблокирован: нет
+admin-user-unreachable = Недоступен: заблокировал бота или удалил аккаунт
+admin-user-admin = Администратор: да
