@@ -255,3 +255,45 @@ def test_texts_check_on_the_command_line() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "texts complete in en, es, ru" in done.stdout
+
+
+# ---- the plugins in Russian ------------------------------------------------------------------------
+
+
+@pytest.mark.plugins("credits", "shop")
+async def test_a_russian_user_buys_in_the_shop_in_russian(bot: BotDriver) -> None:
+    added = await bot.send("/shop_add tea-1 | Чай улун | 21 | Чай | text:Код: 4217 | 5",
+                           user=bot.admin)
+    assert added.text.startswith("Added tea-1: Чай улун, 21 credits")
+    ivan = bot.user(7, "Иван", language="ru")
+    await bot.send("/start", user=ivan)
+    await bot.service("credits").credit(ivan.id, 23, "test", "test-grant:7")
+    balance = await bot.send("/balance", user=ivan)
+    assert balance.text.startswith("Баланс: 23 кредита\nУровень: пока нет")
+    shop = await bot.send("/shop", user=ivan)
+    assert shop.text == "Магазин: выберите категорию."
+    listing = await bot.press(shop.button("Чай"), user=ivan)
+    card = await bot.press(listing.button("Чай улун"), user=ivan)
+    assert "Цена: 21 кредит\nНаличие: Осталось: 5" in card.text
+    confirm = await bot.press(card.button("Купить за 21 кредит"), user=ivan)
+    assert confirm.text == "Купить «Чай улун» за 21 кредит?"
+    bought = await bot.press(confirm.button("Подтвердить"), user=ivan)
+    assert bought.alert == "Спасибо!"
+    assert "Вы купили «Чай улун» за 21 кредит. Баланс: 2 кредита." in bought.text
+    assert "Код: 4217" in bought.text  # the delivery itself
+    poor = await bot.press((await bot.press(listing.button("Чай улун"), user=ivan))
+                           .button("Купить"), user=ivan)
+    refused = await bot.press(poor.button("Подтвердить"), user=ivan)
+    assert refused.alert is not None and refused.alert.startswith(
+        "«Чай улун» стоит 21 кредит, а на балансе 2 (не хватает 19). Ничего не списано.")
+
+
+@pytest.mark.plugins("credits")
+@pytest.mark.parametrize(("amount", "words"), [(1, "1 кредит"), (2, "2 кредита"),
+                                                (5, "5 кредитов"), (21, "21 кредит")])
+async def test_russian_plurals_in_the_credits_plugin(bot: BotDriver, amount: int,
+                                                     words: str) -> None:
+    ivan = bot.user(7, "Иван", language="ru")
+    await bot.send("/start", user=ivan)
+    await bot.service("credits").credit(ivan.id, amount, "test", "test-grant:7")
+    assert (await bot.send("/balance", user=ivan)).text.startswith(f"Баланс: {words}\n")
