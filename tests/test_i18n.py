@@ -18,6 +18,7 @@ from core.formats import Money
 from core.i18n import CORE_LOCALES, Source, Text
 from core.kernel import Kernel
 from core.testing import BotDriver, base_settings, running_bot
+from core.types import SendInvoice
 from core.texts_tool import Project, check, discover, extract
 
 SAMPLE = "tests.sample_plugin"
@@ -257,7 +258,7 @@ def test_texts_check_on_the_command_line() -> None:
     assert "texts complete in en, es, ru" in done.stdout
 
 
-# ---- the plugins in Russian ------------------------------------------------------------------------
+# ---- the plugins in Russian ---------------------------------------------------------------
 
 
 @pytest.mark.plugins("credits", "shop")
@@ -297,3 +298,22 @@ async def test_russian_plurals_in_the_credits_plugin(bot: BotDriver, amount: int
     await bot.send("/start", user=ivan)
     await bot.service("credits").credit(ivan.id, amount, "test", "test-grant:7")
     assert (await bot.send("/balance", user=ivan)).text.startswith(f"Баланс: {words}\n")
+
+
+@pytest.mark.plugins("credits", "payments")
+@pytest.mark.bot_settings({"payments.payload_secrets": ["test-secret-0123456789abcdef"]})
+async def test_a_russian_user_buys_credits_in_russian(bot: BotDriver) -> None:
+    ivan = bot.user(7, "Иван", language="ru")
+    menu = await bot.send("/buy", user=ivan)
+    assert menu.text == "Выберите пакет кредитов:"
+    assert [b.text for b in menu.buttons] == ["100 кредитов: 50 ⭐", "500 кредитов: 200 ⭐"]
+    pressed = await bot.press(menu.button("100 кредитов"), user=ivan)
+    [invoice] = pressed.of(SendInvoice)
+    assert (invoice.title, invoice.description) == ("100 кредитов", "100 кредитов на ваш баланс.")
+    paid = await bot.paid(ivan, invoice.payload, "XTR", 50, "charge-ru-1")
+    assert "Спасибо! Начислено 100 кредитов за 50 ⭐. Ваш баланс: 100." in paid.text
+    assert (await bot.send("/paysupport", user=ivan)).text.startswith(
+        "Если нужна помощь с оплатой")
+    sofia = bot.user(8, "Sofía", language="es")
+    invoice_es = (await bot.send("/buy large", user=sofia)).of(SendInvoice)
+    assert invoice_es == [] or invoice_es[0].title == "500 créditos"
