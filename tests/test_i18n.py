@@ -18,8 +18,8 @@ from core.formats import Money
 from core.i18n import CORE_LOCALES, Source, Text
 from core.kernel import Kernel
 from core.testing import BotDriver, base_settings, running_bot
-from core.types import SendInvoice
 from core.texts_tool import Project, check, discover, extract
+from core.types import SendInvoice
 
 SAMPLE = "tests.sample_plugin"
 
