@@ -12,3 +12,14 @@ admin-user-banned-because = Bloqueado: sí ({ $reason })
 admin-user-not-banned = Bloqueado: no
 admin-user-unreachable = Inalcanzable: bloqueó el bot o borró la cuenta
 admin-user-admin = Administrador: sí
+
+command-broadcast = Enviar un mensaje a todos los usuarios o a un segmento: /broadcast [to=segmento] texto
+command-broadcast_status = Ver el progreso de un envío masivo: /broadcast_status <id>
+command-user = Buscar un usuario: /user <id o @usuario>
+command-ban = Bloquear a un usuario: /ban <id o @usuario> [motivo]
+command-unban = Desbloquear a un usuario: /unban <id o @usuario>
+command-banned = Lista de usuarios bloqueados
+command-set = Cambiar un ajuste en caliente: /set <clave> <valor>
+command-get = Ver un ajuste en caliente: /get <clave>
+command-settings = Los ajustes que se pueden cambiar en caliente
+command-stats = Usuarios, actividad y las cifras de los plugins
