@@ -317,3 +317,17 @@ async def test_a_russian_user_buys_credits_in_russian(bot: BotDriver) -> None:
     sofia = bot.user(8, "Sofía", language="es")
     invoice_es = (await bot.send("/buy large", user=sofia)).of(SendInvoice)
     assert invoice_es == [] or invoice_es[0].title == "500 créditos"
+
+
+@pytest.mark.plugins("admin")
+async def test_the_newcomers_glitches_are_gone(bot: BotDriver) -> None:
+    await bot.send("/start", user=bot.user(7, "Иван", language="ru"))
+    await bot.send("/start", user=bot.user(8, "Nobody", language=None))
+    ivan = await bot.send("/user 7", user=bot.admin)
+    assert "Language: Русский (ru)" in ivan.text
+    nobody = await bot.send("/user 8", user=bot.admin)
+    assert "Language: not given by Telegram" in nobody.text and "?" not in nobody.text
+    refused = await bot.send("/ban 1", user=bot.admin)
+    assert "`" not in refused.text and "admins" not in refused.text.split(".")[0].lower()[14:]
+    key_shown = await bot.send("/set nope 1", user=bot.admin)
+    assert "There is no setting “nope”" in key_shown.text and "'" not in key_shown.text
