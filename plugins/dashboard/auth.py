@@ -80,6 +80,18 @@ class Auth:
             raise LoginRefused(texts.LINK_EXPIRED)
         return nonce, int(user)
 
+    async def peek(self, token: str) -> int:
+        """Like `spend`, without spending: whether the link would log in now."""
+        nonce, user_id = self.check(token)
+        row = await self.db.run(DashboardLogin.get_or_none, DashboardLogin.nonce == nonce)
+        if row is None or row.user_id != user_id:
+            raise LoginRefused(texts.LINK_INVALID)
+        if row.used_at is not None:
+            raise LoginRefused(texts.LINK_USED)
+        if row.expires_at <= utcnow():
+            raise LoginRefused(texts.LINK_EXPIRED)
+        return user_id
+
     async def spend(self, token: str) -> int:
         """Use a login link once; the user id it was issued to."""
         nonce, user_id = self.check(token)

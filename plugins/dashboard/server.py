@@ -179,12 +179,12 @@ class Dashboard:
         return await handler(request)
 
     def refuse(self, request: web.Request, status: int, message: str) -> web.Response:
-        return self.page(request, "refused.html", status=status, message=message,
+        return self.page(request, "refused.html", http_status=status, message=message,
                          title="Refused")
 
     # ---- rendering -----------------------------------------------------------------------------
 
-    def page(self, request: web.Request, template: str, *, status: int = 200,
+    def page(self, request: web.Request, template: str, *, http_status: int = 200,
              **values: Any) -> web.Response:
         session: Session | None = request.get("session")
         flash = self._flash.pop(session.token_hash, None) if session else None
@@ -192,7 +192,7 @@ class Dashboard:
             nav=texts.NAV if session else (), path=request.path, session=session,
             csrf=session.csrf if session else "", flash=flash, form_key=secrets.token_hex(8),
             **values)
-        return web.Response(text=body, status=status, content_type="text/html")
+        return web.Response(text=body, status=http_status, content_type="text/html")
 
     def secure(self, request: web.Request) -> bool:
         mode = self.options.secure_cookie
@@ -234,11 +234,11 @@ class Dashboard:
         try:
             user_id = await self.auth.spend(token)
         except LoginRefused as exc:
-            return self.page(request, "refused.html", status=403, message=str(exc),
+            return self.page(request, "refused.html", http_status=403, message=str(exc),
                              title="Refused")
         if not self.kernel.is_admin(user_id):
             await self.audit.record(user_id, "login", "", texts.NOT_ADMIN, "refused")
-            return self.page(request, "refused.html", status=403, message=texts.NOT_ADMIN,
+            return self.page(request, "refused.html", http_status=403, message=texts.NOT_ADMIN,
                              title="Refused")
         cookie, _ = await self.auth.open_session(user_id)
         await self.audit.record(user_id, "login")

@@ -14,9 +14,9 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     dash = dashboard(request)
     token = request.query.get("t", "")[:300]
     try:
-        dash.auth.check(token)
+        await dash.auth.peek(token)
     except LoginRefused as exc:
-        return dash.page(request, "refused.html", status=403, message=str(exc), title="Refused")
+        return dash.page(request, "refused.html", http_status=403, message=str(exc), title="Refused")
     return dash.page(request, "login.html", token=token, title=texts.LOGIN_TITLE)
 
 
