@@ -70,6 +70,7 @@ class Options:
 
 
 DASHBOARD: web.AppKey[Dashboard] = web.AppKey("dashboard")
+SESSION: web.RequestKey[Session] = web.RequestKey("session", Session)
 Page = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -168,7 +169,7 @@ class Dashboard:
             response = self.refuse(request, 403, texts.NOT_ADMIN)
             response.del_cookie(COOKIE, path="/")
             return response
-        request["session"] = session
+        request[SESSION] = session
         if request.method == "POST":
             form = await request.post()
             if not same_token(form.get("csrf") if isinstance(form.get("csrf"), str) else None,
@@ -186,7 +187,7 @@ class Dashboard:
 
     def page(self, request: web.Request, template: str, *, http_status: int = 200,
              **values: Any) -> web.Response:
-        session: Session | None = request.get("session")
+        session: Session | None = request.get(SESSION)
         flash = self._flash.pop(session.token_hash, None) if session else None
         body = self.templates.get_template(template).render(
             nav=texts.NAV if session else (), path=request.path, session=session,
@@ -214,7 +215,7 @@ class Dashboard:
                   ) -> web.StreamResponse:
         """Run one action for the session's admin, record it, and go back to `back` with the
         outcome shown. A `UserError` (bad input) is shown as it is, as in Telegram."""
-        session: Session = request["session"]
+        session: Session = request[SESSION]
         try:
             message = await work()
         except UserError as exc:
@@ -247,10 +248,11 @@ class Dashboard:
         return response
 
     async def log_out(self, request: web.Request) -> web.StreamResponse:
-        session: Session = request["session"]
+        session: Session = request[SESSION]
         await self.auth.close_session(session.token_hash)
         await self.audit.record(session.user_id, "logout")
-        response = self.page(request.clone(), "refused.html", message=texts.LOGGED_OUT,
+        del request[SESSION]  # the page after logging out shows no menu
+        response = self.page(request, "refused.html", message=texts.LOGGED_OUT,
                              title="Logged out")
         response.del_cookie(COOKIE, path="/")
         return response
@@ -258,3 +260,8 @@ class Dashboard:
 
 def dashboard(request: web.Request) -> Dashboard:
     return request.app[DASHBOARD]
+
+
+def admin_id(request: web.Request) -> int:
+    """The admin acting: the session's user (checked to be an admin before any page runs)."""
+    return request[SESSION].user_id

@@ -12,7 +12,7 @@ from core.errors import UserError
 from core.types import SendMessage
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field, path_int
-from plugins.dashboard.server import dashboard
+from plugins.dashboard.server import admin_id, dashboard
 
 TEXT_LIMIT = 4096
 RECENT = 20
@@ -55,7 +55,7 @@ async def draft(request: web.Request) -> web.StreamResponse:
 
     dash, service = dashboard(request), _broadcasts(request)
     form = await request.post()
-    admin = request["session"].user_id
+    admin = admin_id(request)
     created: list[int] = []
 
     async def work() -> str:
@@ -107,7 +107,7 @@ async def control(request: web.Request) -> web.StreamResponse:
     dash, service = dashboard(request), _broadcasts(request)
     broadcast_id = path_int(request, "id")
     verb = request.match_info["verb"]
-    admin = request["session"].user_id
+    admin = admin_id(request)
 
     async def work() -> str:
         if verb == "start":

@@ -10,7 +10,7 @@ from aiohttp import web
 from core.errors import UserError
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field, page_number, path_int
-from plugins.dashboard.server import dashboard
+from plugins.dashboard.server import admin_id, dashboard
 
 PRIORITIES = ("normal", "high", "urgent")
 ANSWER_LIMIT = 4096
@@ -61,7 +61,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     conv_id = path_int(request, "id")
     verb = request.match_info["verb"]
     form = await request.post()
-    admin = request["session"].user_id
+    admin = admin_id(request)
     back = f"/inbox/{conv_id}"
 
     async def work() -> str:

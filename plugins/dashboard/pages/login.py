@@ -16,7 +16,8 @@ async def login_page(request: web.Request) -> web.StreamResponse:
     try:
         await dash.auth.peek(token)
     except LoginRefused as exc:
-        return dash.page(request, "refused.html", http_status=403, message=str(exc), title="Refused")
+        return dash.page(request, "refused.html", http_status=403, message=str(exc),
+                         title="Refused")
     return dash.page(request, "login.html", token=token, title=texts.LOGIN_TITLE)
 
 

@@ -10,7 +10,7 @@ from aiohttp import web
 from core.errors import UserError
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field, page_number
-from plugins.dashboard.server import dashboard
+from plugins.dashboard.server import admin_id, dashboard
 
 STATUSES = ("paid", "refunding", "refunded", "review")
 
@@ -73,7 +73,7 @@ async def refund(request: web.Request) -> web.StreamResponse:
     charge = request.match_info["charge"]
     form = await request.post()
     force = field(form, "force", 4) == "on"
-    admin = request["session"].user_id
+    admin = admin_id(request)
 
     async def work() -> str:
         done = await _payments(request).request_refund(charge, actor=admin, force=force)
@@ -91,7 +91,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     dash = dashboard(request)
     body = await _payments(request).csv_export()
     rows = body.count(b"\n") - 1
-    await dash.audit.record(request["session"].user_id, "payments export", "",
+    await dash.audit.record(admin_id(request), "payments export", "",
                             f"{rows} payments")
     return web.Response(body=body, content_type="text/csv", headers={
         "Content-Disposition": 'attachment; filename="payments.csv"'})

@@ -11,7 +11,7 @@ from core.errors import UserError
 from core.types import Media, SendMedia
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field
-from plugins.dashboard.server import dashboard
+from plugins.dashboard.server import admin_id, dashboard
 
 FIELDS = ("title", "price", "category", "description", "content", "stock")
 
@@ -58,7 +58,7 @@ async def _content(request: web.Request, form: Any, sku: str) -> str:
     kind = "photo" if (upload.content_type or "").startswith("image/") and \
         field(form, "as_photo", 4) == "on" else "document"
     media = Media(kind, "", upload.filename[:128], upload.content_type, data)
-    admin = request["session"].user_id
+    admin = admin_id(request)
     sent = await dashboard(request).kernel.send(SendMedia(admin, media,
                                                           texts.UPLOAD_CAPTION.format(sku=sku)))
     file_id = getattr(sent, "file_id", None)

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field
-from plugins.dashboard.server import dashboard
+from plugins.dashboard.server import admin_id, dashboard
 
 
 async def listing(request: web.Request) -> web.StreamResponse:
@@ -22,7 +22,7 @@ async def change(request: web.Request) -> web.StreamResponse:
     dash = dashboard(request)
     form = await request.post()
     key, raw = field(form, "key", 100).strip(), field(form, "value", 4000).strip()
-    admin = request["session"].user_id
+    admin = admin_id(request)
 
     async def work() -> str:
         value = await dash.kernel.service("runtime").set(key, raw, admin)

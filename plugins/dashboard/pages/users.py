@@ -13,7 +13,7 @@ from core.parsing import parse_amount
 from core.types import SendMessage
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field, path_int
-from plugins.dashboard.server import dashboard
+from plugins.dashboard.server import admin_id, dashboard
 
 REASON_LIMIT = 256
 LEDGER_ROWS = 20
@@ -61,7 +61,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     user_id = path_int(request, "id")
     verb = request.match_info["verb"]
     form = await request.post()
-    admin = request["session"].user_id
+    admin = admin_id(request)
 
     async def work() -> str:
         target = await kernel.users.get(user_id)
