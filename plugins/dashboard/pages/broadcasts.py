@@ -11,7 +11,7 @@ from aiohttp import web
 from core.errors import UserError
 from core.types import SendMessage
 from plugins.dashboard import texts
-from plugins.dashboard.pages.common import field, path_int
+from plugins.dashboard.pages.common import field, path_int, requires
 from plugins.dashboard.server import admin_id, dashboard
 
 TEXT_LIMIT = 4096
@@ -21,12 +21,6 @@ RECENT = 20
 def _broadcasts(request: web.Request) -> Any:
     return dashboard(request).kernel.service("broadcasts")
 
-
-def _off(request: web.Request) -> web.StreamResponse | None:
-    dash = dashboard(request)
-    if dash.kernel.has_service("broadcasts"):
-        return None
-    return dash.page(request, "off.html", title="Broadcasts", plugin="admin")
 
 
 async def _progress(service: Any, broadcast_id: int) -> dict[str, Any]:
@@ -40,17 +34,15 @@ async def _progress(service: Any, broadcast_id: int) -> dict[str, Any]:
             "percent": int(100 * counts.processed / total) if total else 0}
 
 
+@requires("broadcasts", "Broadcasts", "admin")
 async def listing(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, service = dashboard(request), _broadcasts(request)
     rows = await service.store.recent(RECENT)
     return dash.page(request, "broadcasts.html", title="Broadcasts", rows=rows)
 
 
+@requires("broadcasts", "Broadcasts", "admin")
 async def draft(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     from plugins.admin.service import Segment
 
     dash, service = dashboard(request), _broadcasts(request)
@@ -74,9 +66,8 @@ async def draft(request: web.Request) -> web.StreamResponse:
                           lambda: f"/broadcasts/{created[0]}" if created else "/broadcasts")
 
 
+@requires("broadcasts", "Broadcasts", "admin")
 async def one(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     from plugins.admin.service import Segment
 
     dash, service = dashboard(request), _broadcasts(request)
@@ -95,15 +86,13 @@ async def one(request: web.Request) -> web.StreamResponse:
                      progress=await _progress(service, row.id))
 
 
+@requires("broadcasts", "Broadcasts", "admin")
 async def progress(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     return web.json_response(await _progress(_broadcasts(request), path_int(request, "id")))
 
 
+@requires("broadcasts", "Broadcasts", "admin")
 async def control(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, service = dashboard(request), _broadcasts(request)
     broadcast_id = path_int(request, "id")
     verb = request.match_info["verb"]

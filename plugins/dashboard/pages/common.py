@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
 
 from core.errors import UserError
 from core.parsing import parse_amount
+from plugins.dashboard.server import Page, dashboard
 
 
 def field(form: Any, name: str, limit: int = 10_000) -> str:
@@ -36,3 +39,19 @@ def page_number(request: web.Request) -> int:
         return parse_amount(raw, maximum=10**6)
     except ValueError:
         return 1
+
+
+def requires(service: str, title: str, plugin: str) -> Callable[[Page], Page]:
+    """A page of one plugin's service: with the plugin off, it says so instead."""
+
+    def wrap(handler: Page) -> Page:
+        @functools.wraps(handler)
+        async def page(request: web.Request) -> web.StreamResponse:
+            dash = dashboard(request)
+            if not dash.kernel.has_service(service):
+                return dash.page(request, "off.html", title=title, plugin=plugin)
+            return await handler(request)
+
+        return page
+
+    return wrap

@@ -9,7 +9,7 @@ from aiohttp import web
 
 from core.errors import UserError
 from plugins.dashboard import texts
-from plugins.dashboard.pages.common import field, page_number, path_int
+from plugins.dashboard.pages.common import field, page_number, path_int, requires
 from plugins.dashboard.server import admin_id, dashboard
 
 PRIORITIES = ("normal", "high", "urgent")
@@ -20,16 +20,9 @@ def _inbox(request: web.Request) -> Any:
     return dashboard(request).kernel.service("inbox")
 
 
-def _off(request: web.Request) -> web.StreamResponse | None:
-    dash = dashboard(request)
-    if dash.kernel.has_service("inbox"):
-        return None
-    return dash.page(request, "off.html", title="Inbox", plugin="admin_inbox")
 
-
+@requires("inbox", "Inbox", "admin_inbox")
 async def queue(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, inbox = dashboard(request), _inbox(request)
     page = page_number(request)
     convs, pages = await inbox.queue(page)
@@ -38,9 +31,8 @@ async def queue(request: web.Request) -> web.StreamResponse:
                      now=inbox.now(), priorities=PRIORITIES)
 
 
+@requires("inbox", "Inbox", "admin_inbox")
 async def conversation(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, inbox = dashboard(request), _inbox(request)
     conv_id = path_int(request, "id")
     try:
@@ -54,9 +46,8 @@ async def conversation(request: web.Request) -> web.StreamResponse:
                      priorities=PRIORITIES, admins=sorted(dash.kernel.admins))
 
 
+@requires("inbox", "Inbox", "admin_inbox")
 async def act(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, inbox = dashboard(request), _inbox(request)
     conv_id = path_int(request, "id")
     verb = request.match_info["verb"]

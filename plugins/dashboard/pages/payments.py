@@ -9,7 +9,7 @@ from aiohttp import web
 
 from core.errors import UserError
 from plugins.dashboard import texts
-from plugins.dashboard.pages.common import field, page_number
+from plugins.dashboard.pages.common import field, page_number, requires
 from plugins.dashboard.server import admin_id, dashboard
 
 STATUSES = ("paid", "refunding", "refunded", "review")
@@ -19,16 +19,9 @@ def _payments(request: web.Request) -> Any:
     return dashboard(request).kernel.service("payments")
 
 
-def _off(request: web.Request) -> web.StreamResponse | None:
-    dash = dashboard(request)
-    if dash.kernel.has_service("payments"):
-        return None
-    return dash.page(request, "off.html", title="Payments", plugin="payments")
 
-
+@requires("payments", "Payments", "payments")
 async def listing(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash = dashboard(request)
     q = request.query
     status = q.get("status", "") if q.get("status", "") in STATUSES else ""
@@ -52,9 +45,8 @@ async def listing(request: web.Request) -> web.StreamResponse:
                      statuses=STATUSES, error=error)
 
 
+@requires("payments", "Payments", "payments")
 async def payment(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash = dashboard(request)
     charge = request.match_info["charge"]
     try:
@@ -66,9 +58,8 @@ async def payment(request: web.Request) -> web.StreamResponse:
                      refund=refund)
 
 
+@requires("payments", "Payments", "payments")
 async def refund(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash = dashboard(request)
     charge = request.match_info["charge"]
     form = await request.post()
@@ -85,9 +76,8 @@ async def refund(request: web.Request) -> web.StreamResponse:
                           work, f"/payments/{charge}")
 
 
+@requires("payments", "Payments", "payments")
 async def export(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash = dashboard(request)
     body = await _payments(request).csv_export()
     rows = body.count(b"\n") - 1

@@ -10,7 +10,7 @@ from aiohttp import web
 from core.errors import UserError
 from core.types import Media, SendMedia
 from plugins.dashboard import texts
-from plugins.dashboard.pages.common import field
+from plugins.dashboard.pages.common import field, requires
 from plugins.dashboard.server import admin_id, dashboard
 
 FIELDS = ("title", "price", "category", "description", "content", "stock")
@@ -20,24 +20,16 @@ def _shop(request: web.Request) -> Any:
     return dashboard(request).kernel.service("shop")
 
 
-def _off(request: web.Request) -> web.StreamResponse | None:
-    dash = dashboard(request)
-    if dash.kernel.has_service("shop"):
-        return None
-    return dash.page(request, "off.html", title="Products", plugin="shop")
 
-
+@requires("shop", "Products", "shop")
 async def catalogue(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash = dashboard(request)
     report = await _shop(request).report()
     return dash.page(request, "products.html", title="Products", report=report)
 
 
+@requires("shop", "Products", "shop")
 async def product(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash = dashboard(request)
     try:
         found = await _shop(request).by_sku(request.match_info["sku"])
@@ -67,9 +59,8 @@ async def _content(request: web.Request, form: Any, sku: str) -> str:
     return f"{'photo' if kind == 'photo' else 'file'}:{file_id}"
 
 
+@requires("shop", "Products", "shop")
 async def add(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, shop = dashboard(request), _shop(request)
     form = await request.post()
     sku = field(form, "sku", 100).strip()
@@ -93,9 +84,8 @@ async def add(request: web.Request) -> web.StreamResponse:
     return await dash.act(request, "product add", sku[:64], work, "/products")
 
 
+@requires("shop", "Products", "shop")
 async def edit(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, shop = dashboard(request), _shop(request)
     sku = request.match_info["sku"]
     form = await request.post()
@@ -118,9 +108,8 @@ async def edit(request: web.Request) -> web.StreamResponse:
     return await dash.act(request, "product edit", sku[:64], work, back)
 
 
+@requires("shop", "Products", "shop")
 async def stock(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, shop = dashboard(request), _shop(request)
     sku = request.match_info["sku"]
     form = await request.post()
@@ -133,9 +122,8 @@ async def stock(request: web.Request) -> web.StreamResponse:
     return await dash.act(request, "product stock", sku[:64], work, f"/products/{sku}")
 
 
+@requires("shop", "Products", "shop")
 async def sale(request: web.Request) -> web.StreamResponse:
-    if (off := _off(request)) is not None:
-        return off
     dash, shop = dashboard(request), _shop(request)
     sku = request.match_info["sku"]
     form = await request.post()
