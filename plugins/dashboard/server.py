@@ -21,6 +21,7 @@ from aiohttp import web
 from loguru import logger
 
 from core.errors import UserError, new_reference
+from core.i18n import Text
 from plugins.dashboard import texts
 from plugins.dashboard.activity import Activity
 from plugins.dashboard.audit import AuditLog
@@ -211,16 +212,18 @@ class Dashboard:
     # ---- actions -------------------------------------------------------------------------------
 
     async def act(self, request: web.Request, action: str, target: str,
-                  work: Callable[[], Awaitable[str]], back: str | Callable[[], str]
+                  work: Callable[[], Awaitable[str | Text]], back: str | Callable[[], str]
                   ) -> web.StreamResponse:
         """Run one action for the session's admin, record it, and go back to `back` with the
         outcome shown. A `UserError` (bad input) is shown as it is, as in Telegram."""
         session: Session = request[SESSION]
+        t = await self.kernel.texts_for(session.user_id)  # the admin's language, as in Telegram
         try:
-            message = await work()
+            message = t.text(await work())
         except UserError as exc:
-            await self.audit.record(session.user_id, action, target, exc.message, "refused")
-            self._flash[session.token_hash] = ("error", exc.message)
+            refusal = t.text(exc.message)
+            await self.audit.record(session.user_id, action, target, refusal, "refused")
+            self._flash[session.token_hash] = ("error", refusal)
         except Exception:
             reference = new_reference()
             logger.exception("dashboard action {} on {} failed ({})", action, target, reference)

@@ -56,13 +56,6 @@ UPLOAD_CAPTION = "File for the product {sku} (uploaded from the dashboard)."
 REFUND_QUEUED = ("Refund of {charge} queued: {credits} credits taken back; the Stars go back to "
                  "the user shortly.")
 REFUND_ALREADY = "A refund of {charge} was already queued."
-GRANTED = "Granted {amount} credits to {name}: balance {balance}."
-REVOKED = "Took {amount} credits from {name}: balance {balance}."
-GRANT_NOTICE = "You received {amount} credits ({reason}). Balance: {balance}."
-INSUFFICIENT = ("{name} has only {balance} credits, {shortfall} fewer than {amount}: nothing was "
-                "taken.")
-GRANT_REASON = "granted by an admin"
-REVOKE_REASON = "revoked by an admin"
 BANNED = "Banned {name} ({id}). Their messages are ignored now."
 UNBANNED = "Unbanned {name} ({id})."
 ADMIN_NO_BAN = "Admins cannot be banned; remove them from `admins` in settings."

@@ -9,7 +9,8 @@ from typing import Any
 from aiohttp import web
 
 from core.errors import UserError
-from core.parsing import parse_amount
+from core.i18n import Text
+from core.parsing import AmountError, parse_amount
 from core.types import SendMessage
 from plugins.dashboard import texts
 from plugins.dashboard.pages.common import field, path_int
@@ -63,7 +64,7 @@ async def act(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     admin = admin_id(request)
 
-    async def work() -> str:
+    async def work() -> str | Text:
         target = await kernel.users.get(user_id)
         if target is None:
             raise UserError(texts.NO_USER.format(ref=user_id))
@@ -91,16 +92,18 @@ async def _ban(kernel: Any, target: Any, ban: bool, reason: str) -> str:
     return texts.UNBANNED.format(name=target.display, id=target.id)
 
 
-async def _credits(kernel: Any, target: Any, admin: int, revoke: bool, form: Any) -> str:
+async def _credits(kernel: Any, target: Any, admin: int, revoke: bool, form: Any) -> Text:
+    """As /grant and /revoke: the same parsing, ledger keys, messages and notice."""
     if not kernel.has_service("credits"):
         raise UserError(texts.PLUGIN_OFF.format(plugin="credits"))
     credits = kernel.service("credits")
     try:
-        amount = parse_amount(field(form, "amount", 40), maximum=credits.max_amount)
-    except ValueError as exc:
-        raise UserError(f"The amount {exc}.") from None
+        amount = parse_amount(field(form, "amount", 40), maximum=credits.max_amount,
+                              field=Text("credits-field-amount"))
+    except AmountError as exc:
+        raise UserError(exc.text) from None
     reason = field(form, "reason", 1000).strip()[:200] or (
-        texts.REVOKE_REASON if revoke else texts.GRANT_REASON)
+        "revoked by an admin" if revoke else "granted by an admin")
     # One key per form shown: a form sent twice changes the balance once, as a redelivered
     # /grant does.
     key = "admin:dashboard:" + field(form, "key", 64)
@@ -112,16 +115,19 @@ async def _credits(kernel: Any, target: Any, admin: int, revoke: bool, form: Any
             balance, shortfall = getattr(exc, "balance", None), getattr(exc, "shortfall", None)
             if balance is None or shortfall is None:
                 raise
-            raise UserError(texts.INSUFFICIENT.format(name=target.display, balance=balance,
-                                                      shortfall=shortfall, amount=amount)
-                            ) from None
-        return texts.REVOKED.format(amount=amount, name=target.display,
-                                    balance=entry.balance_after)
+            raise UserError(Text("credits-revoke-short", name=target.display, balance=balance,
+                                 shortfall=shortfall, amount=amount)) from None
+        return Text("credits-revoked", amount=amount, name=target.display,
+                    balance=entry.balance_after)
     entry = await credits.credit(target.id, amount, reason, key, actor=admin)
     if not entry.duplicate and target.id != admin:
-        await kernel.send(SendMessage(target.id, texts.GRANT_NOTICE.format(
-            amount=amount, reason=reason, balance=entry.balance_after)))
-    return texts.GRANTED.format(amount=amount, name=target.display, balance=entry.balance_after)
+        t = await kernel.texts_for(target.id)
+        shown = t("credits-reason-admin-grant") if reason == "granted by an admin" else reason
+        await kernel.send(SendMessage(target.id, t("credits-received", amount=amount,
+                                                   reason=shown,
+                                                   balance=entry.balance_after)))
+    return Text("credits-granted", amount=amount, name=target.display,
+                balance=entry.balance_after)
 
 
 ROUTES = [
