@@ -17,9 +17,10 @@ collect. After the last step `done(ctx, answers)` runs. `/back` returns to the p
 `/cancel` (or the word "cancel") ends the flow, and a flow left alone ends at its expiry, so
 nobody is ever stuck in one. State lives in `conversation_states`, so a flow survives a restart.
 
-A flow with `reply_to_prompt=True` takes only a message that replies to its prompt: anything
-else its user sends in that chat ends the flow and goes nowhere (an operator's group, where the
-next message might be meant for colleagues).
+In a group, a flow with `reply_to_prompt=True` takes only a message that replies to its
+prompt: anything else its user sends there ends the flow and is handled as if no flow were open
+(an operators' group, where the next message may be meant for colleagues). In a private chat
+the next message is the answer.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Step:
     """One question. `check` turns the answer into a JSON value or raises UserError."""
 
     name: str
-    prompt: str
+    prompt: str | Callable[[dict[str, Any]], str]  # or made from the answers so far
     check: Check | None = None
 
 
@@ -164,6 +165,8 @@ class Conversations:
 
     async def _ask(self, ctx: Context, state: Open, error: str = "") -> None:
         prompt = state.flow.steps[state.step].prompt
+        if callable(prompt):
+            prompt = prompt(state.answers)
         sent = await ctx.reply(f"{error}\n{prompt}" if error else prompt)
         state.prompt_message_id = sent.message_id
         await self._save(ctx.user.id, ctx.chat_id, state)
@@ -174,12 +177,12 @@ class Conversations:
         if state is None:
             return False
         flow = state.flow
-        if flow.reply_to_prompt and (state.prompt_message_id is None or
-                                     ctx.update.reply_to_message_id != state.prompt_message_id):
-            # Not an answer: the flow ends, and the message goes nowhere.
+        if flow.reply_to_prompt and ctx.update.chat.is_group and (
+                state.prompt_message_id is None
+                or ctx.update.reply_to_message_id != state.prompt_message_id):
+            # Not an answer: the flow ends, and the message is handled as if none were open.
             await self.end(ctx.user.id, ctx.chat_id)
-            await ctx.reply(f"{flow.cancelled}")
-            return True
+            return False
         text = answer_text(ctx)
         if text.lower() in STOP_WORDS:
             await self.end(ctx.user.id, ctx.chat_id)

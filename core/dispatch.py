@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from core.callbacks import INVALID_BUTTON, InvalidCallback, prefix_candidates
+from core.callbacks import INVALID_BUTTON, CallbackData, InvalidCallback, prefix_candidates
 from core.context import ADMINS_ONLY, BotUser, Context
 from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
@@ -87,10 +87,8 @@ class Dispatcher:
             if route is None:
                 return await self._unrouted(ctx)
             if isinstance(route, CallbackRoute) and route.data is not None:
-                try:
-                    ctx.pressed = route.data.unpack(update.callback_data or "",
-                                                    self.button_key)
-                except InvalidCallback:
+                route, ctx.pressed = self._parse_press(update.callback_data or "")
+                if route is None:
                     await ctx.answer(INVALID_BUTTON, alert=True)
                     return "invalid_button"
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
@@ -161,6 +159,22 @@ class Dispatcher:
             if update.kind in h.kinds and (not h.private_only or not update.chat.is_group)
         ]
         return handlers or None
+
+    def _parse_press(self, data: str) -> tuple[CallbackRoute | None, CallbackData | None]:
+        """The route whose declaration parses the data, longest prefix first (`inbox:p:12:2`
+        may be `inbox:p` with two fields, or `inbox` with an action and an id); (None, None)
+        when none does: the data is malformed, forged or out of range."""
+        for prefix in prefix_candidates(data):
+            route = self.routes.callbacks.get(prefix)
+            if route is None:
+                continue
+            if route.data is None:
+                return route, None
+            try:
+                return route, route.data.unpack(data, self.button_key)
+            except InvalidCallback:
+                continue
+        return None, None
 
     async def _run_message_handlers(self, ctx: Context, handlers: list[MessageHandler]) -> None:
         for h in handlers:

@@ -20,6 +20,7 @@ from loguru import logger
 
 from core.errors import Unreachable, UserError
 from core.models import utcnow
+from core.pagination import Page
 from core.tasks import BackgroundTask
 from core.types import Keyboard, Media, SendMedia, SendMessage, Sent
 from plugins.admin_inbox import views
@@ -29,8 +30,7 @@ from plugins.admin_inbox.views import ConversationView, MessageView
 if TYPE_CHECKING:
     from core.kernel import Kernel
 
-REPLYING = "admin_inbox:replying:"  # cache: an admin pressed Reply and is writing the answer
-REPLY_MODE_TTL = 600
+REPLY_MODE_TTL = 600  # seconds an operator who pressed Reply has to write the answer
 
 
 class _Duplicate(Exception):
@@ -81,18 +81,19 @@ class InboxService:
 
         return await self.db.run(fetch)
 
-    async def queue(self, page: int) -> tuple[list[ConversationView], int]:
+    async def queue(self, page: int) -> Page[ConversationView]:
         """Conversations not closed: priority first, then those owing an answer, oldest wait
-        first. Returns a page and the number of pages."""
+        first. `page` counts from 1, as `/inbox <page>` does."""
         size = self.options.page_size
         owing = peewee.Case(None, [(Conversation.status == "open", 0)], 1)
 
-        def fetch() -> tuple[list[ConversationView], int]:
+        def fetch() -> Page[ConversationView]:
             live = Conversation.select().where(Conversation.status != "closed")
             total = live.count()
             rows = live.order_by(Conversation.priority.desc(), owing, Conversation.waiting_since,
                                  Conversation.last_activity_at, Conversation.id)
-            return [_view(r) for r in rows.paginate(page, size)], max(1, -(-total // size))
+            return Page.counted([_view(r) for r in rows.paginate(page, size)], page - 1, size,
+                                total)
 
         return await self.db.run(fetch)
 
