@@ -164,16 +164,18 @@ class Dispatcher:
         """The route whose declaration parses the data, longest prefix first (`inbox:p:12:2`
         may be `inbox:p` with two fields, or `inbox` with an action and an id); (None, None)
         when none does: the data is malformed, forged or out of range."""
+        refused = False
         for prefix in prefix_candidates(data):
             route = self.routes.callbacks.get(prefix)
             if route is None:
                 continue
             if route.data is None:
-                return route, None
+                # An untyped catch-all never takes what a declaration refused.
+                return (None, None) if refused else (route, None)
             try:
                 return route, route.data.unpack(data, self.button_key)
             except InvalidCallback:
-                continue
+                refused = True
         return None, None
 
     async def _run_message_handlers(self, ctx: Context, handlers: list[MessageHandler]) -> None:
