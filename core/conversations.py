@@ -33,6 +33,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
+from core.i18n import Text
 from core.models import ConversationState, utcnow
 from core.types import UpdateKind
 
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 
 Check = Callable[["Context", str, dict[str, Any]], Any]  # may return an awaitable
 STOP_WORDS = frozenset({"cancel", "stop", "/cancel"})
+CANCELLED = Text("conversation-cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,8 @@ class Step:
     """One question. `check` turns the answer into a JSON value or raises UserError."""
 
     name: str
-    prompt: str | Callable[[dict[str, Any]], str]  # or made from the answers so far
+    # a Text is asked in the user's language; a function makes it from the answers so far
+    prompt: str | Text | Callable[[dict[str, Any]], str | Text]
     check: Check | None = None
 
 
@@ -60,7 +63,7 @@ class Flow:
     done: Callable[[Context, dict[str, Any]], Awaitable[None]]
     expiry: int = 900  # seconds of silence after which the flow is forgotten
     reply_to_prompt: bool = False
-    cancelled: str = "Stopped; nothing was changed."
+    cancelled: str | Text = CANCELLED
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -164,9 +167,10 @@ class Conversations:
         await self._ask(ctx, Open(flow, step, answers, None))
 
     async def _ask(self, ctx: Context, state: Open, error: str = "") -> None:
-        prompt = state.flow.steps[state.step].prompt
-        if callable(prompt):
-            prompt = prompt(state.answers)
+        asked = state.flow.steps[state.step].prompt
+        if not isinstance(asked, str | Text):
+            asked = asked(state.answers)
+        prompt = ctx.t.text(asked)
         sent = await ctx.reply(f"{error}\n{prompt}" if error else prompt)
         state.prompt_message_id = sent.message_id
         await self._save(ctx.user.id, ctx.chat_id, state)
@@ -186,7 +190,7 @@ class Conversations:
         text = answer_text(ctx)
         if text.lower() in STOP_WORDS:
             await self.end(ctx.user.id, ctx.chat_id)
-            await ctx.reply(flow.cancelled)
+            await ctx.reply(ctx.t.text(flow.cancelled))
             return True
         step = flow.steps[state.step]
         try:
@@ -196,7 +200,7 @@ class Conversations:
                 if inspect.isawaitable(value):
                     value = await value
         except UserError as exc:
-            await self._ask(ctx, state, exc.message)
+            await self._ask(ctx, state, ctx.t.text(exc.message))
             return True
         state.answers[step.name] = value
         following = next((i for i, s in enumerate(flow.steps) if s.name not in state.answers),
@@ -227,7 +231,7 @@ class Conversations:
         if state is None:
             return False
         await self.end(ctx.user.id, ctx.chat_id)
-        await ctx.reply(state.flow.cancelled)
+        await ctx.reply(ctx.t.text(state.flow.cancelled))
         return True
 
     async def forget_expired(self) -> int:
