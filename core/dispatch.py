@@ -44,6 +44,14 @@ class Routes:
     callbacks: dict[str, CallbackRoute] = field(default_factory=dict)
     messages: list[MessageHandler] = field(default_factory=list)
 
+    def callback_for(self, data: str) -> CallbackRoute | None:
+        """The route of a press by its prefix, longest first (its data not yet parsed)."""
+        for prefix in prefix_candidates(data):
+            route = self.callbacks.get(prefix)
+            if route is not None:
+                return route
+        return None
+
 
 class Dispatcher:
     def __init__(self, kernel: Kernel, routes: Routes) -> None:
@@ -148,12 +156,7 @@ class Dispatcher:
         if update.kind is UpdateKind.COMMAND:
             return self.routes.commands.get(update.command or "")
         if update.kind is UpdateKind.CALLBACK:
-            data = update.callback_data or ""
-            for prefix in prefix_candidates(data):
-                route = self.routes.callbacks.get(prefix)
-                if route is not None:
-                    return route
-            return None
+            return self.routes.callback_for(update.callback_data or "")
         handlers = [
             h for h in self.routes.messages
             if update.kind in h.kinds and (not h.private_only or not update.chat.is_group)

@@ -21,6 +21,7 @@ from loguru import logger
 from core.errors import Unreachable, UserError
 from core.models import utcnow
 from core.pagination import Page
+from core.records import create_once
 from core.tasks import BackgroundTask
 from core.types import Keyboard, Media, SendMedia, SendMessage, Sent
 from plugins.admin_inbox import views
@@ -146,15 +147,12 @@ class InboxService:
 
         def work() -> Received:
             conv, new_thread = self._live_or_new(user_id, now, reopen_after)
-            try:
-                with self.db.peewee.atomic():
-                    InboxMessage.create(conversation_id=conv.id, direction="in", text=text,
-                                        media_kind=media.kind if media else None,
-                                        file_id=media.file_id if media else None,
-                                        file_name=media.file_name if media else None,
-                                        update_key=key[:128], created_at=now)
-            except peewee.IntegrityError:
-                raise _Duplicate from None
+            if create_once(InboxMessage, conversation_id=conv.id, direction="in", text=text,
+                           media_kind=media.kind if media else None,
+                           file_id=media.file_id if media else None,
+                           file_name=media.file_name if media else None,
+                           update_key=key[:128], created_at=now) is None:
+                raise _Duplicate
             (Conversation.update(status="open", last_activity_at=now,
                                  waiting_since=peewee.fn.COALESCE(Conversation.waiting_since, now))
              .where(Conversation.id == conv.id).execute())
@@ -220,12 +218,11 @@ class InboxService:
         now = self.now()
 
         def record() -> ConversationView:
-            with contextlib.suppress(peewee.IntegrityError), self.db.peewee.atomic():
-                InboxMessage.create(conversation_id=conv_id, direction="out", admin_id=admin_id,
-                                    text=text, media_kind=media.kind if media else None,
-                                    file_id=media.file_id if media else None,
-                                    file_name=media.file_name if media else None,
-                                    update_key=key[:128], created_at=now)
+            create_once(InboxMessage, conversation_id=conv_id, direction="out",
+                        admin_id=admin_id, text=text, media_kind=media.kind if media else None,
+                        file_id=media.file_id if media else None,
+                        file_name=media.file_name if media else None, update_key=key[:128],
+                        created_at=now)
             (Conversation.update(status="waiting", waiting_since=None, reminded_at=None,
                                  last_activity_at=now,
                                  first_answer_at=peewee.fn.COALESCE(

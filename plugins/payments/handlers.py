@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
+from typing import Annotated
 
 from loguru import logger
 
+from core.callbacks import CallbackData, Text
 from core.context import Context
 from core.errors import UserError
 from core.types import AnswerPreCheckout, Button, Media, SendMedia
 from plugins.payments.packages import money
 from plugins.payments.service import PaymentsService
 
-BUY_PREFIX = "pay"
+
+@dataclass(frozen=True, slots=True)
+class BuyPackage(CallbackData, prefix="pay"):
+    """The package id only; the service re-checks that it is on offer."""
+
+    package_id: Annotated[str, Text(32, r"[a-z0-9_-]{1,32}")]
 CHARGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 LATE = ("We could not check this payment in time. Nothing was charged: please try again in a "
         "moment.")
@@ -32,14 +40,12 @@ async def buy(ctx: Context) -> None:
         return
     if not service.packages:
         raise UserError("Nothing is on sale right now.")
-    rows = [[Button(p.label(), data=f"{BUY_PREFIX}:{p.id}")] for p in service.packages]
+    rows = [[Button(p.label(), data=BuyPackage(p.id).pack())] for p in service.packages]
     await ctx.reply("Choose a package of credits:", rows)
 
 
 async def buy_pressed(ctx: Context) -> None:
-    # The button carries the package id only; the service re-checks that it is on offer.
-    package_id = (ctx.update.callback_data or "").split(":", 1)[-1]
-    await _service(ctx).invoice(ctx.user.id, package_id)
+    await _service(ctx).invoice(ctx.user.id, ctx.button(BuyPackage).package_id)
     await ctx.answer()
 
 

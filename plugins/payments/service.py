@@ -34,8 +34,10 @@ from loguru import logger
 
 from core.errors import AlreadyDone, RetryAfter, UserError
 from core.models import utcnow
+from core.records import create_once
 from core.tasks import BackgroundTask
 from core.types import PaymentInfo, RefundStars, SendInvoice, SendMessage
+from plugins.credits.contract import Credits, InsufficientCredits
 from plugins.payments import payload
 from plugins.payments.models import (
     DONE,
@@ -116,8 +118,8 @@ class PaymentsService:
         self._worker = BackgroundTask("payment-refunds")
 
     @property
-    def credits(self) -> Any:
-        return self.kernel.service("credits")
+    def credits(self) -> Credits:
+        return self.kernel.service("credits")  # typed by the credits plugin's contract
 
     # ---- packages and invoices -----------------------------------------------------------------
 
@@ -280,32 +282,26 @@ class PaymentsService:
         reversed_credits = unrecovered = 0
         # A reversal written before a crash (and before the refund was queued) is reused: the
         # credits are taken back once whatever happens.
-        done = await self.credits.entry("reverse:" + charge_id)
+        done = await self.credits.reversal(charge_id)
         try:
             entry = done or await self.credits.reverse(
                 charge_id, f"refund of payment {row.package}", force=force, actor=actor)
             reversed_credits = -entry.amount
             unrecovered = row.credits - reversed_credits
-        except UserError as exc:
-            shortfall = getattr(exc, "shortfall", None)
-            if shortfall is None:
-                raise
+        except InsufficientCredits as exc:
             if not force:
-                raise UserError(f"{exc.message} Send /refund {charge_id} force to refund the "
-                                f"Stars anyway and take back only what is left.") from None
+                raise UserError(
+                    f"Cannot take back {_credits(exc.needed)}: {exc.shortfall} of them are "
+                    f"already spent (balance {exc.balance}). Send /refund {charge_id} force "
+                    "to refund the Stars anyway and take back only what is left.") from None
             unrecovered = row.credits  # forced, and nothing was left to take back
 
         def queue() -> bool:
             (Payment.update(status=REFUNDING)
              .where(Payment.charge_id == charge_id, Payment.status == PAID).execute())
-            try:
-                with self.db.peewee.atomic():  # a savepoint: the duplicate must not abort
-                    PaymentRefund.create(charge_id=charge_id, user_id=row.user_id, actor=actor,
-                                         status=PENDING, next_attempt_at=self.wall_clock(),
-                                         created_at=utcnow())
-            except peewee.IntegrityError:
-                return False
-            return True
+            return create_once(PaymentRefund, charge_id=charge_id, user_id=row.user_id,
+                               actor=actor, status=PENDING, next_attempt_at=self.wall_clock(),
+                               created_at=utcnow()) is not None
 
         queued = await self.db.transaction(queue)
         self._wake.set()
@@ -444,12 +440,8 @@ class PaymentsService:
         def claim() -> bool:
             # The unique user id or the conditional update decides, never the read.
             if PaymentRecharge.get_or_none(PaymentRecharge.user_id == user_id) is None:
-                try:
-                    with self.db.peewee.atomic():
-                        PaymentRecharge.create(user_id=user_id, last_sent_at=now)
-                except peewee.IntegrityError:
-                    return False
-                return True
+                return create_once(PaymentRecharge, user_id=user_id,
+                                   last_sent_at=now) is not None
             return (PaymentRecharge.update(last_sent_at=now)
                     .where(PaymentRecharge.user_id == user_id,
                            PaymentRecharge.last_sent_at <= cutoff).execute()) == 1
@@ -563,3 +555,7 @@ class PaymentsService:
         logger.warning(text)
         for admin in sorted(self.kernel.admins):
             await self._tell(admin, text)
+
+
+def _credits(n: int) -> str:
+    return f"{n} credit" if n == 1 else f"{n} credits"
