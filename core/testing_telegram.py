@@ -101,13 +101,27 @@ class FakeTelegram:
         raise pyrogram.errors.PeerIdInvalid()
 
     def outgoing(self, input_peer: Any, text: str = "", markup: Any = None,
-                 message_id: int | None = None) -> raw.types.Message:
+                 message_id: int | None = None, media: Any = None) -> raw.types.Message:
         message = raw.types.Message(id=message_id or next(self.message_ids),
                                     peer_id=self.peer(input_peer), date=self.date, message=text,
                                     out=True, from_id=raw.types.PeerUser(user_id=BOT_ID),
-                                    reply_markup=markup)
+                                    reply_markup=markup, media=media)
         self.messages[message.id] = message
         return message
+
+    def stored(self, media: Any) -> Any:
+        """What Telegram keeps of an uploaded file: a document or photo with its own id (the
+        sent message then carries a file id). Other media are not echoed back."""
+        file_id = next(self.message_ids) + 900_000
+        if isinstance(media, raw.types.InputMediaUploadedDocument):
+            return raw.types.MessageMediaDocument(document=raw.types.Document(
+                id=file_id, access_hash=9, file_reference=b"ref", date=self.date,
+                mime_type=media.mime_type, size=1, dc_id=2, attributes=media.attributes))
+        if isinstance(media, raw.types.InputMediaUploadedPhoto):
+            return raw.types.MessageMediaPhoto(photo=raw.types.Photo(
+                id=file_id, access_hash=9, file_reference=b"ref", date=self.date, dc_id=2,
+                sizes=[raw.types.PhotoSize(type="x", w=100, h=100, size=1)]))
+        return None
 
     def updates(self, update: Any) -> raw.types.Updates:
         return raw.types.Updates(updates=[update], users=list(self.users.values()),
@@ -120,7 +134,8 @@ class FakeTelegram:
             return raw.types.UpdateShortSentMessage(id=message.id, pts=next(self.pts),
                                                     pts_count=1, date=self.date, out=True)
         if isinstance(query, f.messages.SendMedia):
-            message = self.outgoing(query.peer, query.message, query.reply_markup)
+            message = self.outgoing(query.peer, query.message, query.reply_markup,
+                                    media=self.stored(query.media))
             return self.updates(raw.types.UpdateNewMessage(message=message, pts=next(self.pts),
                                                            pts_count=1))
         if isinstance(query, f.messages.ForwardMessages):
