@@ -101,14 +101,16 @@ async def bare_rate(users: list[TgUser], batches: list[raw.types.Updates]) -> fl
 
 async def kernel_rate(tg: TelegramHarness, batches: list[raw.types.Updates]) -> float:
     return await feed(tg.client, batches,
-                      lambda: tg.transport.inflight > 0 or tg.kernel.outbox.depth() > 0)
+                      lambda: (tg.transport.inflight > 0 or tg.kernel.pipeline.unfinished > 0
+                              or tg.kernel.outbox.depth() > 0))
 
 
 async def inbound(tmp: Path) -> None:
     users = [TgUser(200_000 + i, f"User{i}") for i in range(USERS)]
     warm = raw_batches(users, 1, 1)
     async with telegram_bot(tmp, {"outbound.enabled": False}) as tg:
-        await feed(tg.client, warm, lambda: tg.transport.inflight > 0)  # users now known
+        await feed(tg.client, warm, lambda: (tg.transport.inflight > 0
+                                                  or tg.kernel.pipeline.unfinished > 0))
         bare, kernel = [], []
         for r in range(ROUNDS_REPEAT):  # interleaved, so drifts in machine load hit both
             batches = raw_batches(users, 10_000 + r * USERS * ROUNDS, ROUNDS)

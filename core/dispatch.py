@@ -1,8 +1,14 @@
 """An update's way from the transport to a handler.
 
-    seen before? drop  ->  user upsert, banned? stop  ->  route  ->  admin check
+    user upsert, banned? stop  ->  route  ->  admin check
     ->  inbound rate limit  ->  charge the command's cost  ->  handler(ctx)
-    errors anywhere  ->  handle_error hooks  ->  a message the user understands
+    an unexpected error  ->  RetryLater (the pipeline tries again after a backoff), or on the
+    last attempt: refund, handle_error hooks, a message the user understands
+
+Redeliveries never get this far: the journal knows every key it has taken (core/journal.py),
+and an update is marked done only after this has finished, so nothing is remembered as
+"seen" before the work it stands for. A handler may therefore run more than once (a retry, a
+restart between the work and the done-mark): its effects carry idempotency keys.
 
 Each step is a few lines here rather than a middleware chain: the order matters, it is the
 same for every update, and the hot path stays short (see bench/dispatch.py).
@@ -12,14 +18,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import peewee
+from loguru import logger
 
 from core.context import BotUser, Context
 from core.errors import Unreachable, UserError, new_reference
-from core.models import SeenUpdate, utcnow
+from core.pipeline import RetryLater
 from core.types import CallbackRoute, Command, MessageHandler, Update, UpdateKind
 
 if TYPE_CHECKING:
@@ -44,27 +49,30 @@ class Dispatcher:
         self.kernel = kernel
         self.routes = routes
         s = kernel.settings
-        self.seen_ttl: int = s.dispatch.seen_ttl
-        self.durable = frozenset(UpdateKind(k) for k in s.dispatch.durable_kinds)
         self.default_rate: str = s.ratelimit.default
         self.callback_rate: str = s.ratelimit.callbacks
         self.costs: dict[str, int] = dict(s.get("costs", {}) or {})
         self.counts: dict[str, int] = {}
 
-    async def handle(self, update: Update) -> str:
-        """Handle one update; return its outcome ('ok', 'duplicate', 'banned', ...)."""
+    async def handle(self, update: Update, final: bool = True, attempt: int = 1) -> str:
+        """Handle one update; return its outcome ('ok', 'banned', 'user_error', ...).
+
+        An unexpected error raises `RetryLater` unless this is the `final` attempt: then the
+        command's cost is refunded, the error hooks run and the outcome is 'error'."""
         started = time.perf_counter()
-        outcome = await self._handle(update)
+        try:
+            outcome = await self._handle(update, final, attempt)
+        except RetryLater:
+            self.counts["retry"] = self.counts.get("retry", 0) + 1
+            raise
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.kernel.listens("update_handled"):
             await self.kernel.emit("update_handled", update=update, outcome=outcome,
                                    seconds=time.perf_counter() - started)
         return outcome
 
-    async def _handle(self, update: Update) -> str:
+    async def _handle(self, update: Update, final: bool, attempt: int) -> str:
         kernel = self.kernel
-        if not await self._first_time(update):
-            return "duplicate"
         ctx: Context | None = None
         receipt: Any = None
         try:
@@ -80,7 +88,9 @@ class Dispatcher:
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
                 await self._tell(ctx, "This is for the bot's admins only.")
                 return "denied"
-            if update.kind not in NEVER_LIMITED and await self._limited(ctx, route):
+            # A retry is the same update again: it was counted against the limit once.
+            if (update.kind not in NEVER_LIMITED and attempt == 1
+                    and await self._limited(ctx, route)):
                 return "limited"
             if isinstance(route, Command):
                 cost = self.costs.get(route.name, route.cost)
@@ -104,6 +114,11 @@ class Dispatcher:
                 await self._tell(ctx, exc.message)
             return "user_error"
         except Exception as exc:
+            if not final:
+                # The charge stays: the retry charges with the same key, which changes nothing.
+                logger.opt(exception=exc).warning("update {} failed; it will be tried again",
+                                                  update.key)
+                raise RetryLater(f"{type(exc).__name__}: {exc}"[:500]) from exc
             await self._refund(receipt, "handler failed")
             reference = new_reference()
             if ctx is None:
@@ -112,24 +127,6 @@ class Dispatcher:
             return "error"
 
     # ---- steps --------------------------------------------------------------------------------
-
-    async def _first_time(self, update: Update) -> bool:
-        """False for a redelivered update. Money-related kinds are also remembered in the
-        database, so a restart with an empty memory cache still drops them."""
-        if not await self.kernel.cache.add("core:seen:" + update.key, 1, self.seen_ttl):
-            return False
-        if update.kind in self.durable:
-            expires = utcnow() + timedelta(seconds=self.seen_ttl)
-
-            def remember() -> bool:
-                try:
-                    SeenUpdate.create(key=update.key[:128], seen_at=utcnow(), expires_at=expires)
-                except peewee.IntegrityError:
-                    return False
-                return True
-
-            return await self.kernel.db.transaction(remember)
-        return True
 
     def _route(self, update: Update) -> Command | CallbackRoute | list[MessageHandler] | None:
         if update.kind is UpdateKind.COMMAND:

@@ -260,7 +260,8 @@ class TelegramHarness:
         idle = 0
         while idle < 5:
             await asyncio.sleep(0)
-            busy = queue.qsize() > 0 or self.transport.inflight > 0 or self.kernel.outbox.depth()
+            busy = (queue.qsize() > 0 or self.transport.inflight > 0
+                    or self.kernel.pipeline.unfinished > 0 or self.kernel.outbox.depth() > 0)
             idle = 0 if busy else idle + 1
 
     def raw_message(self, user: TgUser, text: str = "", *, group: TgGroup | None = None,

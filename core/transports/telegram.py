@@ -120,11 +120,13 @@ class TelegramTransport:
             return
         self.inflight += 1
         try:
-            await self.kernel.handle(update)
+            # Journaled, not handled: the kernel's workers handle it, so a slow handler never
+            # holds one of kurigram's receiving workers.
+            await self.kernel.ingest([update])
         except Exception:
-            # The dispatcher reports handler errors itself; this is the kernel failing (the
-            # database is down...). Log and go on: one update must not stop the others.
-            logger.exception("update {} could not be handled", update.key)
+            # The journal could not take it (the database is down...). Log and go on: one
+            # update must not stop the others.
+            logger.exception("update {} could not be journaled", update.key)
         finally:
             self.inflight -= 1
 

@@ -159,7 +159,7 @@ async def show_card(ctx: Context, conv_id: int) -> None:
         assignee = "you" if conv.assigned_to == ctx.user.id else str(conv.assigned_to)
     text = views.card(conv, await inbox.sender_name(conv.user_id), await inbox.history(conv.id),
                       inbox.now(), assignee)
-    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned)))
+    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned))).sent()
     await inbox.remember_copy(ctx.chat_id, sent, conv.id)
 
 
@@ -185,7 +185,8 @@ async def on_button(ctx: Context) -> None:
         if conv.status == "closed":
             raise UserError(f"#{conv.id} is closed. Reopen it to answer.")
         await ctx.kernel.cache.set(_replying_key(ctx), conv.id, REPLY_MODE_TTL)
-        sent = await ctx.reply(f"Write your answer to #{conv.id} as a reply to this message.")
+        prompt = ctx.reply(f"Write your answer to #{conv.id} as a reply to this message.")
+        sent = await prompt.sent()
         await inbox.remember_copy(ctx.chat_id, sent, conv.id)
         await ctx.answer(f"Answering #{conv.id}")
     elif action == "c":
