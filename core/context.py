@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from loguru import logger
 
+from core.callbacks import CallbackData
+from core.errors import UserError
+from core.i18n import Text
 from core.types import (
     Action,
     AnswerCallback,
@@ -20,7 +23,12 @@ from core.types import (
 )
 
 if TYPE_CHECKING:
+    from core.conversations import Flow
+    from core.i18n import Translator
     from core.kernel import Kernel
+
+B = TypeVar("B", bound=CallbackData)
+ADMINS_ONLY = "This is for the bot's admins only."  # English; users see error-admins-only
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +38,11 @@ class BotUser:
     id: int
     first_name: str = ""
     username: str | None = None
-    language: str | None = None
+    language: str | None = None  # Telegram's language_code, as last seen
     is_banned: bool = False
     is_admin: bool = False
     is_new: bool = False
+    locale: str | None = None  # the language chosen (/language) or seen on first contact
 
     @property
     def display(self) -> str:
@@ -78,13 +87,22 @@ def _report_unawaited(future: asyncio.Future[Sent]) -> None:
 
 
 class Context:
-    __slots__ = ("answered", "kernel", "update", "user")
+    __slots__ = ("_t", "answered", "kernel", "pressed", "update", "user")
 
     def __init__(self, kernel: Kernel, update: Update, user: BotUser) -> None:
         self.kernel = kernel
         self.update = update
         self.user = user
         self.answered = False
+        self.pressed: CallbackData | None = None  # the parsed button data, set by dispatch
+        self._t: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        """Texts in the user's language: `ctx.t("key", name=value)`, `ctx.t.money(...)`."""
+        if self._t is None:
+            self._t = self.kernel.texts(self.user.locale, self.user.language)
+        return self._t
 
     # ---- what came in -------------------------------------------------------------------------
 
@@ -103,6 +121,26 @@ class Context:
     @property
     def settings(self) -> Any:
         return self.kernel.settings
+
+    def button(self, kind: type[B]) -> B:
+        """The pressed button's data, parsed by the dispatcher against its declaration."""
+        if not isinstance(self.pressed, kind):
+            raise TypeError(f"this update is not a press of {kind.__name__}")
+        return self.pressed
+
+    def pack(self, data: CallbackData) -> str:
+        """Button data for a declaration, signed with the kernel's key when it is `signed`."""
+        return data.pack(self.kernel.dispatcher.button_key)
+
+    async def converse(self, flow: Flow | str, answers: dict[str, Any] | None = None) -> None:
+        """Open a conversation (core/conversations.py) with this user in this chat."""
+        await self.kernel.dispatcher.conversations.start(self, flow, answers)
+
+    def require_admin(self) -> None:
+        """Refuse a non-admin, for handlers whose route is open to everyone (group messages,
+        shared buttons); routes declared `admin_only` are already checked by the dispatcher."""
+        if not self.user.is_admin:
+            raise UserError(Text("error-admins-only"))
 
     def service(self, name: str) -> Any:
         return self.kernel.service(name)

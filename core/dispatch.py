@@ -1,6 +1,7 @@
 """An update's way from the transport to a handler.
 
-    user upsert, banned? stop  ->  route  ->  admin check
+    user upsert, banned? stop  ->  an open conversation's answer?
+    ->  route (a button's data parsed against its declaration)  ->  admin check
     ->  inbound rate limit  ->  charge the command's cost  ->  handler(ctx)
     an unexpected error  ->  RetryLater (the pipeline tries again after a backoff), or on the
     last attempt: refund, handle_error hooks, a message the user understands
@@ -16,13 +17,17 @@ same for every update, and the hot path stays short (see bench/dispatch.py).
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 
+from core.callbacks import InvalidCallback, prefix_candidates
 from core.context import BotUser, Context
+from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
 from core.pipeline import RetryLater
 from core.types import CallbackRoute, Command, MessageHandler, Update, UpdateKind
@@ -35,6 +40,7 @@ NEVER_LIMITED = frozenset({UpdateKind.PRE_CHECKOUT, UpdateKind.PAYMENT})
 # answer (a decline) and a payment already taken must still be recorded, so these reach their
 # handlers, which see `ctx.user.is_banned`.
 PAST_BANS = NEVER_LIMITED
+FLOW_KINDS = frozenset({UpdateKind.TEXT, UpdateKind.MEDIA})
 
 
 @dataclass(slots=True)
@@ -51,8 +57,9 @@ class Dispatcher:
         s = kernel.settings
         self.default_rate: str = s.ratelimit.default
         self.callback_rate: str = s.ratelimit.callbacks
-        self.costs: dict[str, int] = dict(s.get("costs", {}) or {})
         self.counts: dict[str, int] = {}
+        self.button_key = button_key(s)
+        self.conversations = Conversations(kernel)
 
     async def handle(self, update: Update, final: bool = True, attempt: int = 1) -> str:
         """Handle one update; return its outcome ('ok', 'banned', 'user_error', ...).
@@ -82,20 +89,28 @@ class Dispatcher:
             if user.is_banned and update.kind not in PAST_BANS:
                 return "banned"
             ctx = Context(kernel, update, user)
+            if update.kind in FLOW_KINDS and await self.conversations.on_message(ctx):
+                return "ok"  # the answer to a question of an open conversation
             route = self._route(update)
             if route is None:
                 return await self._unrouted(ctx)
+            if isinstance(route, CallbackRoute) and route.data is not None:
+                try:
+                    ctx.pressed = route.data.unpack(update.callback_data or "",
+                                                    self.button_key)
+                except InvalidCallback:
+                    await ctx.answer(ctx.t("error-button-expired"), alert=True)
+                    return "invalid_button"
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
-                await self._tell(ctx, "This is for the bot's admins only.")
+                await self._tell(ctx, ctx.t("error-admins-only"))
                 return "denied"
             # A retry is the same update again: it was counted against the limit once.
             if (update.kind not in NEVER_LIMITED and attempt == 1
                     and await self._limited(ctx, route)):
                 return "limited"
             if isinstance(route, Command):
-                cost = self.costs.get(route.name, route.cost)
-                if cost > 0:
-                    receipt = await kernel.charge(user.id, route.name, cost, update.key)
+                if route.cost > 0:  # the `[default.costs]` override is applied in the route
+                    receipt = await kernel.charge(user.id, route.name, route.cost, update.key)
                 await route.handler(ctx)
             elif isinstance(route, CallbackRoute):
                 await route.handler(ctx)
@@ -111,7 +126,7 @@ class Dispatcher:
         except UserError as exc:
             await self._refund(receipt, "user error")
             if ctx is not None:
-                await self._tell(ctx, exc.message)
+                await self._tell(ctx, ctx.t.text(exc.message))
             return "user_error"
         except Exception as exc:
             if not final:
@@ -133,7 +148,11 @@ class Dispatcher:
             return self.routes.commands.get(update.command or "")
         if update.kind is UpdateKind.CALLBACK:
             data = update.callback_data or ""
-            return self.routes.callbacks.get(data.split(":", 1)[0])
+            for prefix in prefix_candidates(data):
+                route = self.routes.callbacks.get(prefix)
+                if route is not None:
+                    return route
+            return None
         handlers = [
             h for h in self.routes.messages
             if update.kind in h.kinds and (not h.private_only or not update.chat.is_group)
@@ -148,12 +167,11 @@ class Dispatcher:
     async def _unrouted(self, ctx: Context) -> str:
         update = ctx.update
         if update.kind is UpdateKind.COMMAND and not update.chat.is_group:
-            await ctx.reply(f"Unknown command /{(update.command or '')[:32]}. Send /help "
-                            "to see what I can do.")
+            await ctx.reply(ctx.t("error-unknown-command", command=(update.command or "")[:32]))
         elif update.kind is UpdateKind.TEXT and not update.chat.is_group:
-            await ctx.reply("I only understand commands. Send /help to see them.")
+            await ctx.reply(ctx.t("error-commands-only"))
         elif update.kind is UpdateKind.CALLBACK:
-            await ctx.answer("This button is no longer valid.", alert=True)
+            await ctx.answer(ctx.t("error-button-expired"), alert=True)
         return "unrouted"
 
     async def _limited(self, ctx: Context, route: Any) -> bool:
@@ -169,7 +187,7 @@ class Dispatcher:
             return False
         # Say it once per window, then stay quiet: a flood must not become our flood.
         if await self.kernel.cache.add(f"core:limited:{scope}:{user_id}", 1, wait):
-            await self._tell(ctx, f"You're going too fast. Try again in {int(wait + 0.999)} s.")
+            await self._tell(ctx, ctx.t("error-too-fast", seconds=int(wait + 0.999)))
         elif ctx.update.callback_id is not None:
             await ctx.answer()
         return True
@@ -184,3 +202,15 @@ class Dispatcher:
     async def _refund(self, receipt: Any, reason: str) -> None:
         if receipt is not None:
             await self.kernel.emit("refund_command", receipt=receipt, reason=reason)
+
+
+def button_key(settings: Any) -> bytes:
+    """The key signed button data is tagged with: `bot.button_secret`, else derived from the
+    bot token; with neither (the console chat) a key for this process only."""
+    secret = str(settings.get("bot.button_secret", "") or "")
+    if not secret:
+        token = str(settings.get("telegram.bot_token", "") or "")
+        if token:
+            return hashlib.sha256(b"button-data:" + token.encode()).digest()
+        return secrets.token_bytes(32)
+    return hashlib.sha256(b"button-data:" + secret.encode()).digest()

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from peewee import Model
 
     from core.context import Context
+    from core.conversations import Flow
     from core.kernel import Kernel
     from core.types import (
         CallbackRoute,
@@ -82,6 +83,14 @@ def register_message_handlers() -> list[MessageHandler]:
 
 
 @hookspec
+def register_conversations() -> list[Flow]:
+    """Return the `Flow`s (multi-step conversations) this plugin opens with `ctx.converse`.
+
+    Declared up front so a flow interrupted by a restart resumes: its state names the flow.
+    """
+
+
+@hookspec
 def register_services(kernel: Kernel) -> dict[str, Any]:
     """Return `{name: service}`; other plugins reach them with `kernel.service(name)`."""
 
@@ -90,6 +99,17 @@ def register_services(kernel: Kernel) -> dict[str, Any]:
 def register_runtime_settings(settings: Any) -> list[RuntimeSetting]:
     """Return keys admins may change at run time (`/set key value`); stored in the database,
     read through the cache. `settings` gives the defaults from settings.toml."""
+
+
+@hookspec
+def register_texts() -> str | None:
+    """Return the folder of this plugin's text catalogues: one Fluent file per language
+    (`en.ftl`, `es.ftl`, `ru.ftl`), usually `locales/` inside the plugin's package.
+
+    Keys are shared by all catalogues, so prefix yours with the plugin's name
+    (`shop-sold-out`); `command-<name>` is a command's line in /help and the menu.
+    Handlers translate with `ctx.t(key, **args)`; see `core/i18n.py`.
+    """
 
 
 @hookspec

@@ -1,4 +1,5 @@
-"""The kernel's own tables: users, runtime settings and the update journal.
+"""The kernel's own tables: users, runtime settings, the update journal and open
+conversations.
 
 Tables are created by the migrations in `schema/core/`; these classes only read and write them.
 """
@@ -25,7 +26,8 @@ class User(BaseModel):
     username = peewee.CharField(max_length=64, null=True)
     first_name = peewee.CharField(max_length=128, default="")
     last_name = peewee.CharField(max_length=128, null=True)
-    language = peewee.CharField(max_length=16, null=True)
+    language = peewee.CharField(max_length=16, null=True)  # Telegram's, as last seen
+    locale = peewee.CharField(max_length=16, null=True)  # chosen, or Telegram's on first contact
     is_banned = peewee.BooleanField(default=False)
     ban_reason = peewee.CharField(max_length=256, null=True)
     is_unreachable = peewee.BooleanField(default=False)
@@ -78,4 +80,22 @@ class JournalEntry(BaseModel):
         table_name = "journal"
 
 
-MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, JournalEntry)
+class ConversationState(BaseModel):
+    """The open flow of a user in a chat (see core/conversations.py)."""
+
+    user_id = peewee.BigIntegerField()
+    chat_id = peewee.BigIntegerField()
+    flow = peewee.CharField(max_length=64)
+    step = peewee.IntegerField(default=0)
+    answers = peewee.TextField(default="{}")  # JSON
+    prompt_message_id = peewee.BigIntegerField(null=True)
+    expires_at = peewee.DateTimeField()
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "conversation_states"
+        primary_key = peewee.CompositeKey("user_id", "chat_id")
+
+
+MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, JournalEntry,
+                                       ConversationState)

@@ -228,6 +228,7 @@ def base_settings(tmp_path: Path, database_url: str | None = None) -> dict[str, 
         "telegram.bot_token": "",
         # A failing handler is retried at once in tests (the backoff is tested on its own).
         "pipeline.retry_base_delay": 0.0,
+        "i18n.overrides_dir": str(tmp_path / "locales"),  # operators' overrides: none
     }
 
 

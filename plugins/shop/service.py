@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import secrets
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -28,7 +27,7 @@ from loguru import logger
 
 from core.errors import UserError
 from core.models import utcnow
-from core.parsing import parse_amount
+from core.parsing import AmountError, parse_amount
 from core.types import Action, Button, Media, SendMedia, SendMessage
 from plugins.shop.models import (
     CONTENT_KINDS,
@@ -171,8 +170,8 @@ def parse_sku(text: str) -> str:
 def parse_price(text: str, maximum: int) -> int:
     try:
         return parse_amount(text, maximum=maximum)
-    except ValueError as exc:
-        raise ShopError(f"The price {exc}.") from None
+    except AmountError as exc:
+        raise ShopError(exc.text) from None
 
 
 def parse_stock(text: str) -> int | None:
@@ -181,8 +180,8 @@ def parse_stock(text: str) -> int | None:
         return None
     try:
         return parse_amount(text, minimum=0, maximum=10**9)
-    except ValueError as exc:
-        raise ShopError(f"The stock {exc} (or say 'unlimited').") from None
+    except AmountError as exc:
+        raise ShopError(exc.text) from None
 
 
 def parse_content(text: str) -> tuple[str, str]:
@@ -656,10 +655,3 @@ def stock_text(product: Product) -> str:
     if product.stock is None:
         return "In stock"
     return f"{product.stock} left" if product.stock > 0 else "Sold out"
-
-
-def page_of(items: Sequence[Any], page: int, size: int) -> tuple[list[Any], int, int]:
-    """The items of page `page` (clamped), the page and the number of pages."""
-    pages = max(1, (len(items) + size - 1) // size)
-    page = min(max(0, page), pages - 1)
-    return list(items[page * size:(page + 1) * size]), page, pages
