@@ -24,8 +24,9 @@ import asyncio
 import base64
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime, timedelta
+from enum import Enum
 from typing import Any, Protocol, TypeVar
 
 import peewee
@@ -118,43 +119,51 @@ class Journal(Protocol):
 # ---- Update <-> JSON ---------------------------------------------------------------------------
 
 
+# Fields holding the kernel's small types; every other field is plain JSON.
+NESTED: dict[str, type] = {"user": Sender, "chat": Chat, "sender_chat": Chat, "media": Media,
+                           "payment": PaymentInfo}
+UPDATE_FIELDS = frozenset(f.name for f in fields(Update)) - {"key", "raw"}
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, bytes):
+        return {"b64": base64.b64encode(value).decode()}
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
+    return value
+
+
+def _build(cls: type, body: dict[str, Any]) -> Any:
+    values = {k: base64.b64decode(v["b64"]) if isinstance(v, dict) and "b64" in v else v
+              for k, v in body.items()}
+    if cls is Chat:
+        values["type"] = ChatType(values.get("type", ChatType.PRIVATE))
+    return cls(**values)
+
+
 def encode(update: Update) -> str:
-    """Every field but `raw`, as JSON."""
-    body: dict[str, Any] = {
-        "kind": update.kind.value,
-        "user": [update.user.id, update.user.first_name, update.user.last_name,
-                 update.user.username, update.user.language],
-        "chat": [update.chat.id, update.chat.type.value],
-        "text": update.text, "command": update.command, "args": update.args,
-        "message_id": update.message_id, "reply_to": update.reply_to_message_id,
-        "callback_id": update.callback_id, "callback_data": update.callback_data,
-    }
-    if update.media is not None:
-        m = update.media
-        body["media"] = [m.kind, m.file_id, m.file_name, m.mime_type,
-                         base64.b64encode(m.data).decode() if m.data else None]
-    if update.payment is not None:
-        p = update.payment
-        body["payment"] = [p.currency, p.total_amount, p.payload, p.query_id,
-                           p.telegram_payment_charge_id, p.provider_payment_charge_id]
+    """Every field but `raw` (and the key, stored beside it), as JSON."""
+    body = {name: _plain(getattr(update, name)) for name in sorted(UPDATE_FIELDS)}
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 def decode(key: str, text: str) -> Update:
-    body = json.loads(text)
-    media = payment = None
-    if body.get("media"):
-        kind, file_id, file_name, mime, data = body["media"]
-        media = Media(kind, file_id, file_name, mime, base64.b64decode(data) if data else None)
-    if body.get("payment"):
-        payment = PaymentInfo(*body["payment"])
-    user_id, first, last, username, language = body["user"]
-    chat_id, chat_type = body["chat"]
-    return Update(key, UpdateKind(body["kind"]), Sender(user_id, first, last, username, language),
-                  Chat(chat_id, ChatType(chat_type)), text=body["text"],
-                  command=body["command"], args=body["args"], message_id=body["message_id"],
-                  reply_to_message_id=body["reply_to"], callback_id=body["callback_id"],
-                  callback_data=body["callback_data"], media=media, payment=payment)
+    values: dict[str, Any] = {}
+    for name, value in json.loads(text).items():
+        if name not in UPDATE_FIELDS:
+            continue  # written by a newer version: a field this one does not know
+        if name in NESTED and value is not None:
+            value = _build(NESTED[name], value)
+        elif name == "album":
+            value = tuple(_build(Media, item) for item in value)
+        elif name == "kind":
+            value = UpdateKind(value)
+        values[name] = value
+    return Update(key, **values)
 
 
 # ---- group commit -------------------------------------------------------------------------------
