@@ -155,7 +155,13 @@ class Context:
         return await self.kernel.outbox.submit(action)
 
     def queue(self, action: Action) -> Delivery:
-        """Queue a paced action (message, edit, media) and return at once; see `Delivery`."""
+        """Queue a paced action (message, edit, media) and return at once; see `Delivery`.
+
+        What can never be delivered fails here, in the handler, rather than later in the
+        outbox where nobody may be waiting: an empty text (Telegram refuses it)."""
+        if isinstance(action, (SendMessage, EditMessage)) and not action.text.strip():
+            raise ValueError("the message text is empty or blank; Telegram refuses empty "
+                             "messages (send a text, or no message)")
         return Delivery(self.kernel.outbox.enqueue(action))
 
     def reply(self, text: str, buttons: Keyboard | None = None, *,
