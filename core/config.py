@@ -86,6 +86,7 @@ CORE_VALIDATORS: list[Validator] = [
     Validator("pipeline.retry_max_delay", default=300.0, is_type_of=(int, float), gte=0),
     Validator("pipeline.shutdown_timeout", default=10.0, is_type_of=(int, float), gte=0),
     Validator("pipeline.lease", default=300.0, is_type_of=(int, float), gt=0),
+    Validator("pipeline.poll_interval", default=5.0, is_type_of=(int, float), gte=0),
     Validator("pipeline.keep_done", default=86_400, is_type_of=int, gte=60),
     Validator("logging.level", default="INFO",
               is_in=["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"],

@@ -139,7 +139,8 @@ class Dispatcher:
                 # The charge stays: the retry charges with the same key, which changes nothing.
                 logger.opt(exception=exc).warning("update {} failed; it will be tried again",
                                                   update.key)
-                raise RetryLater(f"{type(exc).__name__}: {exc}"[:500]) from exc
+                error = kernel.redact(f"{type(exc).__name__}: {exc}")[:500]
+                raise RetryLater(error) from exc
             await self._refund(receipt, "handler failed")
             reference = new_reference()
             if ctx is None:

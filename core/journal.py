@@ -82,6 +82,11 @@ class Journal(Protocol):
         finished or not, is skipped). Leased to the caller, who handles them next."""
         ...
 
+    async def release(self) -> None:
+        """Forget every lease: the one process handling this bot's updates is starting, so
+        whoever held them is gone (a broker reclaims idle entries instead)."""
+        ...
+
     async def take(self, limit: int) -> list[Entry]:
         """Unfinished entries whose time has come and whose lease (if any) ran out, oldest
         first, leased to the caller: what start-up resumes."""
@@ -250,6 +255,14 @@ class SqlJournal:
 
         return await self.commits.submit(write)
 
+    async def release(self) -> None:
+        def forget() -> None:
+            (JournalEntry.update(leased_until=None)
+             .where((JournalEntry.state == PENDING) & JournalEntry.leased_until.is_null(False))
+             .execute())
+
+        await self.db.transaction(forget)
+
     async def take(self, limit: int) -> list[Entry]:
         def claim() -> list[Entry]:
             now = utcnow()
@@ -284,8 +297,10 @@ class SqlJournal:
     async def retry(self, entry: Entry, error: str, delay: float) -> Entry:
         def mark() -> None:
             when = utcnow() + timedelta(seconds=delay)
+            # Still this process's: it retries the entry itself when the time comes.
             (JournalEntry.update(attempts=JournalEntry.attempts + 1, error=error[:2000],
-                                 next_at=when, leased_until=when)
+                                 next_at=when,
+                                 leased_until=when + timedelta(seconds=self.lease))
              .where(JournalEntry.id == entry.id).execute())
 
         await self.commits.submit(mark)

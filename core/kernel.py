@@ -136,7 +136,9 @@ class Kernel:
 
     # ---- life cycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, serve: bool = True) -> None:
+        """Open everything and run the startup hooks; with `serve`, start the workers (which
+        resume unfinished updates). Tools that only read (`health`) pass serve=False."""
         if self.transport is None:
             raise RuntimeError("attach a transport before starting the kernel")
         s = self.settings
@@ -187,7 +189,8 @@ class Kernel:
             warming = time.perf_counter()
             await self.emit("warm_cache", kernel=self)
             logger.info("caches warmed in {:.0f} ms", (time.perf_counter() - warming) * 1000)
-        await self.pipeline.start()  # resumes what an earlier run left unfinished
+        if serve:
+            await self.pipeline.start()  # resumes what an earlier run left unfinished
         logger.info("kernel started: plugins {}, {} commands, database {}",
                     ", ".join(p.name for p in self.plugins), len(self.routes.commands),
                     self.db.kind)
@@ -242,6 +245,14 @@ class Kernel:
         """Journal `updates` durably and return; the kernel's workers handle them afterwards.
         A key already journaled is skipped. Transports call only this to hand updates in."""
         await self.pipeline.ingest(updates)
+
+    async def replay(self, entry_id: int) -> bool:
+        """Run a dead letter (or a finished entry) again; False if there is no such entry."""
+        entry = await self.journal.replay(entry_id)
+        if entry is None:
+            return False
+        self.pipeline.enqueue(entry)
+        return True
 
     async def idle(self) -> None:
         """Return when every journaled update is finished (done or dead-lettered) and the

@@ -21,6 +21,7 @@ from loguru import logger
 
 from core.clock import Clock
 from core.journal import EPHEMERAL_KINDS, Entry, Journal
+from core.tasks import BackgroundTask
 from core.types import Update
 
 # (update, final attempt?, attempt from 1) -> outcome; raises RetryLater to ask for a retry.
@@ -44,13 +45,15 @@ class PipelineSettings:
     retry_base_delay: float = 1.0
     retry_max_delay: float = 300.0
     shutdown_timeout: float = 10.0
+    poll_interval: float = 5.0
     resume_batch: int = 500
 
     @classmethod
     def from_settings(cls, settings: object) -> PipelineSettings:
         p = settings.pipeline  # type: ignore[attr-defined]
         return cls(p.workers, p.priority_workers, p.max_attempts, float(p.retry_base_delay),
-                   float(p.retry_max_delay), float(p.shutdown_timeout))
+                   float(p.retry_max_delay), float(p.shutdown_timeout),
+                   float(p.poll_interval))
 
     def backoff(self, attempt: int) -> float:
         """Exponential with full jitter; `attempt` counts failures from 1."""
@@ -157,23 +160,43 @@ class Pipeline:
         self._outcomes: dict[str, asyncio.Future[str]] = {}
         self._accepting = False
         self._recent: dict[str, None] = {}  # ephemeral keys lately seen (insertion order)
+        self._queued: set[str] = set()  # keys queued or running here
+        self._poller = BackgroundTask("journal-poll")
 
     async def start(self) -> int:
         """Start the workers and resume what an earlier run left unfinished; how many."""
         self.normal.start()
         self.priority.start()
         self._accepting = True
+        await self.journal.release()  # the process that held them is gone
+        resumed = await self.resume()
+        if resumed:
+            logger.info("pipeline: resumed {} unfinished updates", resumed)
+        if self.settings.poll_interval > 0:
+            self._poller.start(self._poll)
+        return resumed
+
+    async def resume(self) -> int:
+        """Queue what the journal holds unfinished and unleased: an earlier run's updates, a
+        dead process's, a dead letter an operator replayed (`python -m core journal
+        replay`). How many."""
         resumed = 0
         while True:
             batch = await self.journal.take(self.settings.resume_batch)
-            for entry in batch:
+            fresh = [e for e in batch if e.key not in self._queued]
+            for entry in fresh:
                 self._put(entry)
-            resumed += len(batch)
+            resumed += len(fresh)
             if len(batch) < self.settings.resume_batch:
-                break
-        if resumed:
-            logger.info("pipeline: resumed {} unfinished updates", resumed)
-        return resumed
+                return resumed
+
+    async def _poll(self) -> None:
+        while True:
+            await self.clock.sleep(self.settings.poll_interval)
+            try:
+                await self.resume()
+            except Exception:
+                logger.exception("pipeline: could not read the journal")
 
     async def ingest(self, updates: Sequence[Update]) -> list[Entry]:
         """Journal updates (durable on return) and queue the new ones; the new entries."""
@@ -211,11 +234,13 @@ class Pipeline:
         self._outcomes.pop(key, None)
 
     def _put(self, entry: Entry) -> None:
+        self._queued.add(entry.key)
         self.unfinished += 1
         self._idle.clear()
         (self.priority if entry.priority else self.normal).put(entry)
 
     def _finished(self, entry: Entry, outcome: str) -> None:
+        self._queued.discard(entry.key)
         self.unfinished -= 1
         future = self._outcomes.pop(entry.key, None)
         if future is not None and not future.done():
@@ -254,7 +279,8 @@ class Pipeline:
             lane.hold(again, self.clock.sleep(delay))
             raise _Held from None
         if outcome == "error":
-            await self._dead(entry, "handler failed on its last attempt")
+            # The error hooks have reported this attempt's error; keep the last one recorded.
+            await self._dead(entry, entry.error or "the handler failed")
             return
         if entry.durable:
             await self.journal.done(entry, outcome)
@@ -281,6 +307,7 @@ class Pipeline:
         """Take no more updates; let those queued finish within `timeout`. False if some did
         not (they stay unfinished in the journal, and the next start resumes them)."""
         self._accepting = False
+        await self._poller.stop()
         try:
             await asyncio.wait_for(self._idle.wait(), timeout)
             drained = True
