@@ -14,12 +14,11 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from loguru import logger
-
-from core import logs, migrate, plugins
+from core import failures, logs, migrate, plugins, preflight
 from core.db import Database
-from core.errors import ConfigError, PluginError
+from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
+from core.redaction import mask_urls
 from core.types import Action, Sent
 
 
@@ -59,6 +58,7 @@ async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> N
 
 def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
     kernel = configure()
+    preflight.check(kernel.settings)
     if kernel.settings.telegram.bot_token and not console and args.script is None:
         try:
             from core.transports.telegram import TelegramTransport
@@ -142,8 +142,13 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     try:
         kernel = Kernel.configure()
-    except (ConfigError, PluginError) as exc:
-        report(False, f"settings: {exc}", "edit settings.toml / .secrets.toml as the message says")
+    except ConfigError as exc:
+        listed = "".join(f"\n       - {line}" for line in exc.errors)
+        report(False, f"settings: {len(exc.errors)} problem(s){listed}",
+               "edit settings.toml, .secrets.toml or the BOT_... variable named above")
+        return 1
+    except PluginError as exc:
+        report(False, f"plugins: {exc}", "edit [default.plugins] enabled in settings.toml")
         return 1
     s = kernel.settings
     report(True, f"settings valid (env {s.current_env}), plugins: "
@@ -158,22 +163,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         report(not waiting or s.database.auto_migrate,
                f"{len(waiting)} pending migration(s)", fix)
     except Exception as exc:
-        report(False, f"database {s.database.url.split('@')[-1]}: {exc}",
+        report(False, f"database {mask_urls(s.database.url)}: {failures.describe(exc)}",
                "check database.url, that the server runs and the database exists")
     finally:
         db.close()
-    for what, url in (("cache", s.cache.url if s.cache.backend == "redis" else None),
-                      ("rate limits", s.ratelimit.storage
-                       if s.ratelimit.storage.startswith("redis") else None)):
-        if url is None:
-            continue
+    for what, url in preflight.redis_urls(s):
         try:
-            import redis
-
-            redis.Redis.from_url(url, socket_timeout=2).ping()
+            preflight.ping_redis(what, url)
             report(True, f"{what}: Redis reachable")
-        except Exception as exc:
-            report(False, f"{what}: Redis at {url}: {exc}", "start Redis or fix the URL")
+        except Fatal as exc:
+            report(False, exc.what, exc.fix)
     if s.telegram.bot_token:
         try:
             importlib.import_module("pyrogram")
@@ -215,6 +214,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    logs.quiet()  # from the first line on: no locals in a traceback, URL passwords masked
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
     sub = parser.add_subparsers(dest="command")
     for name, helptext in (("run", "run the bot: Telegram with a token, else the console"),
@@ -243,8 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit:
         raise
     except Exception as exc:
-        logger.exception("{} failed: {}", command, exc)
-        return 1
+        return failures.report(exc, command)
 
 
 if __name__ == "__main__":

@@ -29,10 +29,10 @@ from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import PluginError
-from core.logs import Redactor
 from core.models import MODELS, SeenUpdate, utcnow
 from core.outbox import Outbox
 from core.ratelimit import InboundLimiter, Pacer
+from core.redaction import Redactor
 from core.runtime import RuntimeSettings
 from core.types import Action, Command, HealthCheck, Sent, Update
 from core.users import Users
@@ -55,7 +55,9 @@ class Kernel:
         self.plugins = plugin_infos
         self.root = root
         self.clock: Clock = clock or RealClock()
-        self.admins: frozenset[int] = frozenset(settings.admins)
+        # Set from validated settings by `configure`: `admins = 123` must be a message, not a
+        # TypeError raised before validation.
+        self.admins: frozenset[int] = frozenset()
         self.transport: Transport | None = None
         self.started_at = time.time()
         self.error_counts: Counter[str] = Counter()
@@ -74,16 +76,27 @@ class Kernel:
         root: Path = config.ROOT,
         extra_plugins: Iterable[Any] = (),
         clock: Clock | None = None,
+        environ: bool = True,
     ) -> Kernel:
-        """Load settings and plugins and validate everything; raise ConfigError or PluginError."""
-        settings = config.load(root, overrides)
-        enabled = list(settings.get("plugins.enabled", []) or [])
-        pm, infos = plugins.load(enabled, list(extra_plugins))
+        """Load settings and plugins and validate everything; raise ConfigError or PluginError.
+
+        `root` holds settings.toml and .secrets.toml; `environ=False` ignores BOT_... variables
+        (tests use both: their own root, and no operator's overrides).
+        """
+        layers = config.Layers.read(root, overrides, environ=environ)
+        settings = config.load(root, overrides, environ=environ, layers=layers)
+        enabled = settings.get("plugins.enabled", []) or []
+        if not isinstance(enabled, list) or not all(isinstance(n, str) for n in enabled):
+            raise config.ConfigError([f"plugins.enabled must be a list of plugin names, such "
+                                      f"as [\"credits\", \"shop\"]; "
+                                      f"{layers.source('plugins.enabled')} has "
+                                      f"{config.show(enabled)}"])
+        pm, infos = plugins.load(list(enabled), list(extra_plugins))
         kernel = cls(settings, pm, infos, root=root, clock=clock)
         owned = [("core", config.CORE_VALIDATORS)]
         owned += [(name, validators or []) for name, validators in
                   kernel.collect("register_settings")]
-        config.validate(settings, owned)
+        config.validate(settings, owned, layers, plugins.declared_settings())
         kernel.admins = frozenset(settings.admins)
         kernel.redact = Redactor(config.secret_values(settings))
         return kernel

@@ -218,6 +218,14 @@ def base_settings(tmp_path: Path, database_url: str | None = None) -> dict[str, 
     }
 
 
+def config_root(tmp_path: Path) -> Path:
+    """The tests' own configuration root: no settings.toml, no .secrets.toml. A test never
+    reads the operator's files (a .secrets.toml enabling payments must not change a test)."""
+    root = tmp_path / "config-root"
+    root.mkdir(exist_ok=True)
+    return root
+
+
 @asynccontextmanager
 async def running_bot(
     tmp_path: Path,
@@ -232,7 +240,8 @@ async def running_bot(
     if plugins is not None:
         settings["plugins.enabled"] = plugins
     settings.update(overrides or {})
-    kernel = Kernel.configure(settings, extra_plugins=extra_plugins or [], clock=clock)
+    kernel = Kernel.configure(settings, root=config_root(tmp_path), environ=False,
+                              extra_plugins=extra_plugins or [], clock=clock)
     logs.setup(kernel.settings, kernel.redact.secrets)
     transport = transport or RecordingTransport()
     kernel.attach(transport)
