@@ -12,9 +12,10 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from core import failures, logs, migrate, plugins, preflight
+from core import config, failures, logs, migrate, plugins, preflight
 from core.db import Database
 from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
@@ -22,9 +23,9 @@ from core.redaction import mask_urls
 from core.types import Action, Sent
 
 
-def configure() -> Kernel:
+def configure(args: argparse.Namespace | None = None) -> Kernel:
     try:
-        kernel = Kernel.configure()
+        kernel = Kernel.configure(root=_root(args))
     except ConfigError as exc:
         print(f"Configuration errors ({len(exc.errors)}):", file=sys.stderr)
         for line in exc.errors:
@@ -35,6 +36,11 @@ def configure() -> Kernel:
         raise SystemExit(2) from None
     logs.setup(kernel.settings, kernel.redact.secrets)
     return kernel
+
+
+def _root(args: argparse.Namespace | None) -> Path:
+    root = getattr(args, "root", None)
+    return Path(root).resolve() if root else config.default_root()
 
 
 # ---- run / console -----------------------------------------------------------------------------
@@ -57,7 +63,7 @@ async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> N
 
 
 def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
-    kernel = configure()
+    kernel = configure(args)
     preflight.check(kernel.settings)
     if kernel.settings.telegram.bot_token and not console and args.script is None:
         try:
@@ -79,8 +85,6 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
 
 
 def _sources(kernel: Kernel) -> list[migrate.Source]:
-    from pathlib import Path
-
     return [migrate.Source("core", migrate.CORE_SCHEMA)] + [
         migrate.Source(owner, Path(directory))
         for _, (owner, directory) in kernel.collect("register_migrations")
@@ -88,7 +92,7 @@ def _sources(kernel: Kernel) -> list[migrate.Source]:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    kernel = configure()
+    kernel = configure(args)
     db = Database.from_settings(kernel.settings, kernel.root)
     try:
         sources = _sources(kernel)
@@ -111,7 +115,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
-    kernel = configure()
+    kernel = configure(args)
     enabled = {p.name for p in kernel.plugins}
     for name, module_path in sorted(plugins.available().items()):
         module = importlib.import_module(module_path)
@@ -141,7 +145,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"[{'ok' if ok else 'FAIL'}] {what}" + ("" if ok else f"\n       fix: {fix}"))
 
     try:
-        kernel = Kernel.configure()
+        kernel = Kernel.configure(root=_root(args))
     except ConfigError as exc:
         listed = "".join(f"\n       - {line}" for line in exc.errors)
         report(False, f"settings: {len(exc.errors)} problem(s){listed}",
@@ -198,7 +202,7 @@ class _Silent:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    kernel = configure()
+    kernel = configure(args)
 
     async def check() -> dict[str, Any]:
         kernel.attach(_Silent())
@@ -216,6 +220,8 @@ def cmd_health(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     logs.quiet()  # from the first line on: no locals in a traceback, URL passwords masked
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
+    parser.add_argument("--root", help="the folder holding settings.toml and .secrets.toml "
+                                       "(default: $TGBOT_ROOT, else this checkout)")
     sub = parser.add_subparsers(dest="command")
     for name, helptext in (("run", "run the bot: Telegram with a token, else the console"),
                            ("console", "chat with the bot in this terminal")):

@@ -10,6 +10,7 @@ core/config_layers.py); a secret's value is never shown, and a URL's password is
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,6 +24,16 @@ from core.errors import ConfigError
 from core.redaction import mask_urls, url_password
 
 ROOT = Path(__file__).resolve().parent.parent
+ROOT_VARIABLE = "TGBOT_ROOT"  # not BOT_...: that prefix is for settings
+
+
+def default_root() -> Path:
+    """Where settings.toml and .secrets.toml are: $TGBOT_ROOT, else this checkout. The test
+    session points it at an empty folder of its own (see core/testing.py)."""
+    value = os.environ.get(ROOT_VARIABLE, "")
+    return Path(value).resolve() if value else ROOT
+
+
 DB_SCHEMES = ("sqlite", "sqlite+pool", "postgresql", "postgresql+pool", "psycopg3", "psycopg3+pool",
               "postgres", "postgres+pool")
 RATE = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?\s*$")
@@ -109,7 +120,7 @@ CORE_VALIDATORS: list[Validator] = [
 SECRET_KEY = re.compile(r"(token|secrets?|password|api_hash|dsn|private|keys?)$", re.I)
 
 
-def load(root: Path = ROOT, overrides: Mapping[str, Any] | None = None, *,
+def load(root: Path | None = None, overrides: Mapping[str, Any] | None = None, *,
          environ: bool = True, layers: Layers | None = None) -> Dynaconf:
     """Read settings without validating them (plugins add their validators first).
 
@@ -119,6 +130,7 @@ def load(root: Path = ROOT, overrides: Mapping[str, Any] | None = None, *,
     `environ=False` ignores BOT_... variables (the tests' own configuration). Both files are
     parsed first, so a syntax error is one ConfigError line with its position.
     """
+    root = root or default_root()
     layers = layers or Layers.read(root, overrides, environ=environ)
     settings = Dynaconf(
         envvar_prefix="BOT",

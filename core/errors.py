@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from typing import Any
 
 
 class BotError(Exception):
@@ -13,9 +14,10 @@ class BotError(Exception):
 class UserError(BotError):
     """A problem the user can fix: its message is shown to them as it is."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, buttons: list[list[Any]] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.buttons = buttons  # offered with the message (a "Top up" button, ...)
 
 
 class ConfigError(BotError):

@@ -73,7 +73,7 @@ class Kernel:
         cls,
         overrides: dict[str, Any] | None = None,
         *,
-        root: Path = config.ROOT,
+        root: Path | None = None,
         extra_plugins: Iterable[Any] = (),
         clock: Clock | None = None,
         environ: bool = True,
@@ -83,6 +83,7 @@ class Kernel:
         `root` holds settings.toml and .secrets.toml; `environ=False` ignores BOT_... variables
         (tests use both: their own root, and no operator's overrides).
         """
+        root = root or config.default_root()
         layers = config.Layers.read(root, overrides, environ=environ)
         settings = config.load(root, overrides, environ=environ, layers=layers)
         enabled = settings.get("plugins.enabled", []) or []

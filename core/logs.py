@@ -83,7 +83,8 @@ def setup(settings: Any, secrets: Iterable[str], stream: TextIO | None = None) -
     """Replace loguru's handlers with redacting ones configured from `settings.logging`.
 
     A record marked `file_only` (the traceback behind a one-line failure, logged at DEBUG by
-    core/failures.py) goes to the JSON log file only; the terminal keeps its one line.
+    core/failures.py) goes to the JSON log file only, at any level; the terminal keeps its
+    one line.
     """
     redact = Redactor(secrets)
     logger.remove()
@@ -95,6 +96,9 @@ def setup(settings: Any, secrets: Iterable[str], stream: TextIO | None = None) -
     if path:
         writer = _rotating_writer(path, settings.get("logging.max_bytes", 20_000_000),
                                   settings.get("logging.backups", 5))
-        logger.add(json_sink(writer, redact), level=level, diagnose=False, backtrace=False)
+        least = logger.level(level).no
+        # The traceback behind a one-line failure is written whatever the level.
+        logger.add(json_sink(writer, redact), level="DEBUG", diagnose=False, backtrace=False,
+                   filter=lambda r: r["level"].no >= least or bool(r["extra"].get("file_only")))
     return redact
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, TextIO
 
@@ -39,6 +40,11 @@ if TYPE_CHECKING:
     from core.kernel import Kernel
 
 CONSOLE_USER = 1000
+
+
+def first_id() -> int:
+    """Ids for this run: tenths of a second since 2024, below Telegram's 2**31 for decades."""
+    return int((time.time() - 1_704_067_200) * 10) % 2**31
 CONSOLE_ADMIN = 1
 HELP = __doc__.split("\n\n")[1] if __doc__ else ""
 
@@ -52,9 +58,13 @@ class ConsoleTransport:
         if not kernel.admins:
             # With no admins configured, the console's own admin lets you try admin features.
             kernel.admins = frozenset({CONSOLE_ADMIN})
-        self.updates = LocalUpdates(kernel.settings.bot.name, prefix="console")
+        # Ids and update keys go on from one start to the next (like Telegram's), so an update
+        # of this run never reuses a key or a message id of an earlier run: a key an
+        # idempotency check already knows would make `/revoke` after a restart a no-op.
+        first = first_id()
+        self.updates = LocalUpdates(kernel.settings.bot.name, prefix="console", first_id=first)
         self.sender = Sender(CONSOLE_USER, "You", username="you")
-        self._ids = 0
+        self._ids = first
         self._buttons: list[tuple[int, int, Button]] = []  # (chat, message id, button)
         self._invoice: SendInvoice | None = None
         self._precheckout: AnswerPreCheckout | None = None

@@ -11,10 +11,11 @@ from core.types import Chat, ChatType, Media, PaymentInfo, Sender, Update, Updat
 
 
 class LocalUpdates:
-    def __init__(self, bot_username: str = "local_bot", prefix: str = "local") -> None:
+    def __init__(self, bot_username: str = "local_bot", prefix: str = "local",
+                 first_id: int = 1) -> None:
         self.bot_username = bot_username
         self.prefix = prefix
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(first_id)
 
     def _key(self, kind: str) -> str:
         return f"{self.prefix}:{kind}:{next(self._ids)}"

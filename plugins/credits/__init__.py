@@ -15,7 +15,7 @@ from core.errors import UserError
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command, HealthCheck
-from plugins.credits import handlers
+from plugins.credits import admin_views, handlers
 from plugins.credits.models import MODELS
 from plugins.credits.service import CreditsService, InsufficientCredits, LedgerEntry, parse_tiers
 
@@ -117,8 +117,22 @@ async def _charge(kernel: Kernel, user_id: int, command: str, cost: int,
         return await kernel.service("credits").debit(user_id, cost, f"/{command}",
                                                      "cmd:" + key[:170])
     except InsufficientCredits as exc:
+        hint, buttons = admin_views.top_up(kernel)
         raise UserError(f"/{command} costs {cost} credits and your balance is {exc.balance} "
-                        f"({exc.shortfall} short).") from exc
+                        f"({exc.shortfall} short).{hint}", buttons) from exc
+
+
+@hookimpl
+def user_summary(kernel: Kernel, user_id: int) -> Any:
+    return admin_views.user_lines(kernel.service("credits"), user_id)
+
+
+@hookimpl
+def segment_users(kernel: Kernel, segment: str, value: str) -> Any:
+    """`tier:<name>`: the users in a tier."""
+    if segment != "tier":
+        return None
+    return admin_views.tier_members(kernel.service("credits"), value)
 
 
 @hookimpl

@@ -112,6 +112,9 @@ AUTORECHARGE_USAGE = ("Usage: /autorecharge <threshold> <amount>, for example /a
 
 async def autorecharge(ctx: Context) -> None:
     """Offer a top-up when your balance runs low"""
+    if not ctx.kernel.has_service("payments"):
+        raise UserError("Auto-recharge needs payments, and this bot does not take payments. "
+                        "Ask the operators for credits.")
     service = _service(ctx)
     args = ctx.args
     if not args:
@@ -163,10 +166,13 @@ async def _adjust(ctx: Context, usage: str, revoke: bool) -> None:
         except InsufficientCredits as exc:
             raise UserError(f"{name} has only {exc.balance} credits, {exc.shortfall} fewer "
                             f"than {amount}: nothing was taken.") from None
-        await ctx.reply(f"Took {amount} credits from {name}: balance {entry.balance_after}.")
+        await ctx.reply(f"Took {amount} credits from {name} (id {user_id}): balance "
+                    f"{entry.balance_after}.")
         return
     entry = await service.credit(user_id, amount, reason, key, actor=ctx.user.id)
-    await ctx.reply(f"Granted {amount} credits to {name}: balance {entry.balance_after}.")
+    # The id too: a name without a username cannot be looked up again, an id always can.
+    await ctx.reply(f"Granted {amount} credits to {name} (id {user_id}): balance "
+                    f"{entry.balance_after}.")
     if not entry.duplicate and user_id != ctx.user.id:
         await ctx.do(SendMessage(user_id, f"You received {amount} credits ({reason}). "
                                           f"Balance: {entry.balance_after}."))
