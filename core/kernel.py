@@ -28,7 +28,7 @@ from core import config, migrate, plugins
 from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
-from core.errors import PluginError
+from core.errors import PluginError, UserError
 from core.models import MODELS, SeenUpdate, utcnow
 from core.outbox import Outbox
 from core.ratelimit import InboundLimiter, Pacer
@@ -235,7 +235,9 @@ class Kernel:
 
     async def emit(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a hook and await what its implementations return. A failing listener is logged
-        and does not stop the others (the event has already happened). `kernel` is supplied."""
+        and does not stop the others (the event has already happened). `kernel` is supplied.
+        A UserError is a plugin's answer to bad input (`tier:platinum` when no such tier
+        exists): it reaches the user."""
         kwargs.setdefault("kernel", self)
         results = []
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
@@ -243,6 +245,8 @@ class Kernel:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
                 if inspect.isawaitable(result):
                     result = await result
+            except UserError:
+                raise
             except Exception:
                 logger.exception("plugin '{}' failed in hook {}", impl.plugin_name, hook)
                 continue

@@ -182,8 +182,8 @@ async def test_stats_user_summary_and_buyers_segment(bot: BotDriver) -> None:
     [stats] = await kernel.emit("stats")
     assert stats == {"shop products on sale": 2, "shop sales": 3,
                      "shop revenue (credits)": 11, "shop refunds": 0}
-    assert await kernel.emit("user_summary", user_id=alice.id) == [
-        ["Shop: 2 purchases, 7 credits spent"]]
+    assert ["Shop: 2 purchases, 7 credits spent"] in await kernel.emit("user_summary",
+                                                                       user_id=alice.id)
     assert await kernel.emit("user_summary", user_id=carl.id) == [
         ["Shop: 0 purchases, 0 credits spent"]]
     assert await kernel.emit("segment_users", segment="buyers", value="") == [[42, 43]]

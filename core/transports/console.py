@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import sys
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, TextIO
 
@@ -58,11 +59,12 @@ class ConsoleTransport:
         if not kernel.admins:
             # With no admins configured, the console's own admin lets you try admin features.
             kernel.admins = frozenset({CONSOLE_ADMIN})
-        # Ids and update keys go on from one start to the next (like Telegram's), so an update
-        # of this run never reuses a key or a message id of an earlier run: a key an
-        # idempotency check already knows would make `/revoke` after a restart a no-op.
+        # Update keys are unique to this run and message ids go on from one start to the next
+        # (like Telegram's): a key an idempotency check already knows from an earlier run
+        # would make `/revoke` after a restart fail.
         first = first_id()
-        self.updates = LocalUpdates(kernel.settings.bot.name, prefix="console", first_id=first)
+        self.updates = LocalUpdates(kernel.settings.bot.name,
+                                    prefix=f"console-{uuid.uuid4().hex[:8]}", first_id=first)
         self.sender = Sender(CONSOLE_USER, "You", username="you")
         self._ids = first
         self._buttons: list[tuple[int, int, Button]] = []  # (chat, message id, button)

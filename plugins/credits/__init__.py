@@ -117,7 +117,7 @@ async def _charge(kernel: Kernel, user_id: int, command: str, cost: int,
         return await kernel.service("credits").debit(user_id, cost, f"/{command}",
                                                      "cmd:" + key[:170])
     except InsufficientCredits as exc:
-        hint, buttons = admin_views.top_up(kernel)
+        hint, buttons = kernel.service("credits").top_up()
         raise UserError(f"/{command} costs {cost} credits and your balance is {exc.balance} "
                         f"({exc.shortfall} short).{hint}", buttons) from exc
 

@@ -11,9 +11,8 @@ from core.context import Context
 from core.errors import UserError
 from core.types import AnswerPreCheckout, Button, Media, SendMedia
 from plugins.payments.packages import money
-from plugins.payments.service import PaymentsService
+from plugins.payments.service import BUY_PREFIX, MENU, PaymentsService
 
-BUY_PREFIX = "pay"
 CHARGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 LATE = ("We could not check this payment in time. Nothing was charged: please try again in a "
         "moment.")
@@ -30,15 +29,23 @@ async def buy(ctx: Context) -> None:
     if ctx.args:
         await service.invoice(ctx.user.id, ctx.args[0].lower()[:32])
         return
+    await ctx.reply(*_menu(service))
+
+
+def _menu(service: PaymentsService) -> tuple[str, list[list[Button]]]:
     if not service.packages:
         raise UserError("Nothing is on sale right now.")
     rows = [[Button(p.label(), data=f"{BUY_PREFIX}:{p.id}")] for p in service.packages]
-    await ctx.reply("Choose a package of credits:", rows)
+    return "Choose a package of credits:", rows
 
 
 async def buy_pressed(ctx: Context) -> None:
     # The button carries the package id only; the service re-checks that it is on offer.
     package_id = (ctx.update.callback_data or "").split(":", 1)[-1]
+    if package_id == MENU:  # "Top up" under a "not enough credits" message
+        await ctx.reply(*_menu(_service(ctx)))
+        await ctx.answer()
+        return
     await _service(ctx).invoice(ctx.user.id, package_id)
     await ctx.answer()
 

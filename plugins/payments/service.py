@@ -35,7 +35,7 @@ from loguru import logger
 from core.errors import AlreadyDone, RetryAfter, UserError
 from core.models import utcnow
 from core.tasks import BackgroundTask
-from core.types import PaymentInfo, RefundStars, SendInvoice, SendMessage
+from core.types import Button, PaymentInfo, RefundStars, SendInvoice, SendMessage
 from plugins.payments import payload
 from plugins.payments.models import (
     DONE,
@@ -87,6 +87,10 @@ def _record(row: Payment) -> PaymentRecord:
                          row.package, row.status, row.created_at, row.granted_at is not None)
 
 
+BUY_PREFIX = "pay"  # buttons: pay:<package id>, and pay:* for the list of packages
+MENU = "*"  # never a package id (those are a-z, 0-9, _ and -)
+
+
 class PaymentsService:
     def __init__(self, kernel: Kernel, settings: Any,
                  wall_clock: Callable[[], float] = time.time) -> None:
@@ -118,6 +122,10 @@ class PaymentsService:
     @property
     def credits(self) -> Any:
         return self.kernel.service("credits")
+
+    def top_up_buttons(self) -> list[list[Button]] | None:
+        """A "Top up" button opening the packages, for a "not enough credits" message."""
+        return [[Button("Top up", f"{BUY_PREFIX}:{MENU}")]] if self.packages else None
 
     # ---- packages and invoices -----------------------------------------------------------------
 

@@ -377,9 +377,10 @@ class ShopService:
             balance = getattr(exc, "balance", None)
             if balance is None:
                 raise
+            hint, buttons = self.credits.top_up()
             raise ShopError(f"{product_row.title} costs {row.price} credits and your balance is "
                             f"{balance} ({row.price - balance} short). Nothing was charged."
-                            ) from None
+                            f"{hint}", buttons) from None
         product = _product(product_row)
         if product.stock is not None:
             product = replace(product, stock=product.stock - 1)
@@ -396,11 +397,26 @@ class ShopService:
         return "This offer has expired. Open the product again from /shop."
 
     async def cancel(self, user_id: int, request_id: str) -> None:
-        """Drop a pending request of this user (a cancelled confirmation)."""
-        await self.db.transaction(
-            lambda: ShopPurchase.update(status=EXPIRED)
-            .where((ShopPurchase.request_id == request_id) & (ShopPurchase.user_id == user_id)
-                   & (ShopPurchase.status == PENDING)).execute())
+        """Drop a pending request of this user (a cancelled confirmation). A request already
+        bought (a stale Cancel pressed after Confirm) is refused: its receipt stays."""
+
+        def work() -> str | None:
+            dropped = (ShopPurchase.update(status=EXPIRED)
+                       .where((ShopPurchase.request_id == request_id)
+                              & (ShopPurchase.user_id == user_id)
+                              & (ShopPurchase.status == PENDING)).execute())
+            if dropped:
+                return None
+            row = ShopPurchase.get_or_none((ShopPurchase.request_id == request_id)
+                                           & (ShopPurchase.user_id == user_id))
+            return None if row is None else row.status
+
+        status = await self.db.transaction(work)
+        if status in (PAID, DELIVERED):
+            raise ShopError("This purchase is already complete, so it cannot be cancelled. "
+                            "Your items are in /purchases.")
+        if status == REFUNDED:
+            raise ShopError("This purchase was refunded already.")
 
     @staticmethod
     def _expire(request_id: str) -> None:
@@ -561,7 +577,10 @@ class ShopService:
         """`12` sets the stock, `+5`/`-2` adjusts it (never below 0), `unlimited` lifts it."""
         text = text.strip()
         if text[:1] in "+-" and text[1:].strip().isdigit():
-            delta = parse_amount(text[1:], minimum=1, maximum=10**9)
+            try:
+                delta = parse_amount(text[1:], minimum=1, maximum=10**9)
+            except ValueError as exc:
+                raise ShopError(f"The change of stock {exc}.") from None
             if text[0] == "-":
                 delta = -delta
             product = await self.by_sku(sku)
