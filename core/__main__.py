@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core import config, failures, logs, migrate, plugins, preflight
+from core import config, failures, logs, migrate, operations, plugins, preflight
 from core.db import Database
 from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
@@ -76,7 +76,8 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
         from core.transports.console import ConsoleTransport
 
         transport = ConsoleTransport(kernel)
-    with contextlib.suppress(KeyboardInterrupt):
+    with (preflight.one_process_per_sqlite_file(kernel.settings, kernel.root),
+          contextlib.suppress(KeyboardInterrupt)):
         asyncio.run(_serve(kernel, transport, args.script))
     return 0
 
@@ -232,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
     sub.add_parser("doctor", help="check settings, database, migrations, Redis")
     sub.add_parser("health", help="print the health checks as JSON")
+    operations.add_parsers(sub)
     args = parser.parse_args(argv)
     command = args.command or "run"
     if command == "run" and not hasattr(args, "script"):
@@ -243,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),
         "health": lambda: cmd_health(args),
+        **{name: (lambda run=run: run(configure(args), args))
+           for name, run in operations.COMMANDS.items()},
     }
     try:
         return handlers[command]()

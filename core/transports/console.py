@@ -138,6 +138,8 @@ class ConsoleTransport:
         """Chat until the input ends or /quit."""
         self._print(f"Console chat with {self.kernel.settings.bot.name}. You are user "
                     f"{self.sender.id}. /as ID, /admin, /press N, /pay, /quit.")
+        self._print("New here? Type /start and /help. For a sample shop and credits to try, "
+                    "quit and run `python -m core demo` once.")
         async for line in lines or self._stdin():
             line = line.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):

@@ -12,11 +12,12 @@ from typing import Any
 from dynaconf import Validator
 
 from core.errors import UserError
+from core.exports import Export
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command, HealthCheck
 from plugins.credits import admin_views, handlers
-from plugins.credits.models import MODELS
+from plugins.credits.models import MODELS, CreditLedger
 from plugins.credits.service import CreditsService, InsufficientCredits, LedgerEntry, parse_tiers
 
 REQUIRES: tuple[str, ...] = ()
@@ -141,3 +142,15 @@ def refund_command(kernel: Kernel, receipt: Any, reason: str) -> Any:
         return kernel.service("credits").refund(receipt.key, f"{receipt.reason}: {reason}")
     return None
 
+
+
+@hookimpl
+def csv_exports(kernel: Kernel) -> dict[str, Export]:
+    return {"ledger": Export(CreditLedger, (
+        "id", "created_at", "user_id", "amount", "balance_after", "kind", "reason", "reference",
+        "idempotency_key", "actor", "purchased"))}
+
+
+@hookimpl
+def seed_demo(kernel: Kernel) -> Any:
+    return admin_views.seed_demo(kernel)

@@ -55,3 +55,15 @@ def top_up(kernel: Any) -> tuple[str, list[list[Any]] | None]:
         return "", None
     buttons = getattr(kernel.service("payments"), "top_up_buttons", lambda: None)()
     return " Send /buy to top up.", buttons
+
+
+DEMO_USER = 1000  # the console's own user (core/transports/console.py)
+DEMO_CREDITS = 120
+
+
+async def seed_demo(kernel: Any) -> list[str]:
+    """Credits for the console's user, once (the key makes a second run a no-op)."""
+    entry = await kernel.service("credits").credit(DEMO_USER, DEMO_CREDITS, "demo credits",
+                                                   f"demo:{DEMO_USER}")
+    return [f"credits: you (console user {DEMO_USER}) have {entry.balance_after} credits: "
+            "try /balance and /history"]

@@ -20,8 +20,6 @@ counts as done.
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -32,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 from loguru import logger
 
+from core import exports
 from core.errors import AlreadyDone, RetryAfter, UserError
 from core.models import utcnow
 from core.tasks import BackgroundTask
@@ -87,6 +86,8 @@ def _record(row: Payment) -> PaymentRecord:
                          row.package, row.status, row.created_at, row.granted_at is not None)
 
 
+EXPORT = exports.Export(Payment, ("created_at", "charge_id", "user_id", "package", "credits",
+                                   "amount", "currency", "status", "granted_at"))
 BUY_PREFIX = "pay"  # buttons: pay:<package id>, and pay:* for the list of packages
 MENU = "*"  # never a package id (those are a-z, 0-9, _ and -)
 
@@ -500,20 +501,8 @@ class PaymentsService:
 
         return await self.db.run(fetch)
 
-    async def csv_export(self, limit: int = 100_000) -> bytes:
-        columns = ("created_at", "charge_id", "user_id", "package", "credits", "amount",
-                   "currency", "status", "granted_at")
-
-        def fetch() -> bytes:
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(columns)
-            for row in Payment.select().order_by(Payment.id).limit(limit):
-                writer.writerow([getattr(row, c) if getattr(row, c) is not None else ""
-                                 for c in columns])
-            return out.getvalue().encode()
-
-        return await self.db.run(fetch)
+    async def csv_export(self) -> bytes:
+        return await exports.export(self.kernel, "payments")
 
     async def user_lines(self, user_id: int) -> list[str]:
         def fetch() -> list[str]:
