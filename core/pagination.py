@@ -2,6 +2,7 @@
 
     page = paginate(items, requested, size)              # a list already in memory
     page = Page.counted(rows, requested, size, total)    # a database page with its total
+    page = Page.probed(rows, requested, size)            # read with limit(size + 1)
     add_nav(rows, page, lambda n: History(n).pack())   # Previous / Next buttons
 
 Page numbers are 0-based inside, shown 1-based. A requested page past the end shows the last
@@ -60,6 +61,17 @@ class Page(Generic[T]):
     def counted(cls, items: Sequence[T], number: int, size: int, total: int) -> Page[T]:
         """A page read from a database (`offset(number * size).limit(size)`), given the total."""
         return cls(list(items), max(0, number), pages_for(total, size), total)
+
+
+    @classmethod
+    def probed(cls, rows: Sequence[T], number: int, size: int) -> Page[T]:
+        """A page read with one extra row (`limit(size + 1)`) to learn whether another follows,
+        when counting them all would cost too much. `pages` and `total` are then lower bounds:
+        show `number + 1` alone, not "of N"."""
+        number = max(0, number)
+        items = list(rows[:size])
+        more = len(rows) > size
+        return cls(items, number, number + (2 if more else 1), number * size + len(items))
 
 
 def pages_for(total: int, size: int) -> int:
