@@ -1,6 +1,8 @@
-"""`python -m core [run|console|migrate|plugins|doctor|health]`. `run` is the default.
+"""`python -m core [--root DIR] [run|console|migrate|plugins|doctor|health|demo|export|backup|
+restore]`. `run` is the default.
 
-Exit status 2 means the configuration is wrong; nothing was opened.
+Exit status 2 means the configuration is wrong; nothing was opened. Status 1 is a failure an
+operator can fix, printed as one line with the fix (core/failures.py).
 """
 
 from __future__ import annotations
