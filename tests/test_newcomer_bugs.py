@@ -23,20 +23,22 @@ async def add_product(bot: BotDriver, sku: str = "ebook", price: int = 30) -> No
     assert reply.text.startswith("Added "), reply.text
 
 
-async def confirm_card(bot: BotDriver, user):  # type: ignore[no-untyped-def]
-    shop = await bot.send("/shop", user=user)
-    listing = await bot.press(shop.button("Books"), user=user)
-    card = await bot.press(listing.button("Python Tricks"), user=user)
-    return await bot.press(card.button("Buy"), user=user)
+async def at_confirmation(bot: BotDriver, credits: int = 0):  # type: ignore[no-untyped-def]
+    """Alice (id 42) with `credits`, looking at the Confirm/Cancel of a 30-credit product."""
+    await add_product(bot)
+    alice = bot.user(42, "Alice")
+    await bot.send("/start", user=alice)
+    if credits:
+        await bot.service("credits").credit(42, credits, "test", "test:42")
+    shop = await bot.send("/shop", user=alice)
+    listing = await bot.press(shop.button("Books"), user=alice)
+    card = await bot.press(listing.button("Python Tricks"), user=alice)
+    return alice, await bot.press(card.button("Buy"), user=alice)
 
 
 @pytest.mark.plugins(*SHOP)
 async def test_a_stale_cancel_after_a_purchase_leaves_the_receipt(bot: BotDriver) -> None:
-    await add_product(bot)
-    alice = bot.user(42, "Alice")
-    await bot.send("/start", user=alice)
-    await bot.service("credits").credit(42, 100, "test", "test:42")
-    confirm = await confirm_card(bot, alice)
+    alice, confirm = await at_confirmation(bot, credits=100)
     cancel = confirm.button("Cancel")
     bought = await bot.press(confirm.button("Confirm"), user=alice)
     assert "You bought Python Tricks for 30 credits" in bought.text
@@ -50,10 +52,7 @@ async def test_a_stale_cancel_after_a_purchase_leaves_the_receipt(bot: BotDriver
 
 @pytest.mark.plugins(*SHOP)
 async def test_cancel_before_confirming_still_cancels(bot: BotDriver) -> None:
-    await add_product(bot)
-    alice = bot.user(42, "Alice")
-    await bot.send("/start", user=alice)
-    confirm = await confirm_card(bot, alice)
+    alice, confirm = await at_confirmation(bot)
     cancelled = await bot.press(confirm.button("Cancel"), user=alice)
     assert "Cancelled: nothing was charged." in cancelled.text
 
@@ -61,10 +60,7 @@ async def test_cancel_before_confirming_still_cancels(bot: BotDriver) -> None:
 @pytest.mark.plugins(*PAID_SHOP)
 @pytest.mark.bot_settings(payments_settings())
 async def test_short_of_credits_offers_a_top_up(bot: BotDriver) -> None:
-    await add_product(bot)
-    alice = bot.user(42, "Alice")
-    await bot.send("/start", user=alice)
-    confirm = await confirm_card(bot, alice)
+    alice, confirm = await at_confirmation(bot)
     short = await bot.press(confirm.button("Confirm"), user=alice)
     assert "30 credits" in short.text and "/buy" in short.text
     menu = await bot.press(short.button("Top up"), user=alice)
@@ -74,10 +70,7 @@ async def test_short_of_credits_offers_a_top_up(bot: BotDriver) -> None:
 
 @pytest.mark.plugins(*SHOP)
 async def test_short_of_credits_without_payments_mentions_no_buy(bot: BotDriver) -> None:
-    await add_product(bot)
-    alice = bot.user(42, "Alice")
-    await bot.send("/start", user=alice)
-    confirm = await confirm_card(bot, alice)
+    alice, confirm = await at_confirmation(bot)
     short = await bot.press(confirm.button("Confirm"), user=alice)
     assert "short" in (short.alert or "") and "/buy" not in (short.alert or "")
 
