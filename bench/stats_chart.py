@@ -7,7 +7,8 @@ Each variant runs in a fresh process of its own (so one's matplotlib import cann
 other's memory): a kernel with the admin plugin on SQLite, 300 users, then N /stats calls while
 a sampler measures how late a 5 ms timer fires (the event loop's lag). Memory is the process's
 resident set (VmRSS) just before the first /stats and after the last. Goal: lag under 100 ms,
-RSS within 5 MB.
+RSS within 5 MB. The noise floor (the same bot idling as long) shows what a loaded machine
+adds to any lag by itself.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from core.testing import running_bot
+from core.types import SendMedia
 from plugins.admin import chart
 from tests.admin_helpers import add_users
 
@@ -61,8 +63,11 @@ async def measure(variant: str, calls: int) -> dict[str, float]:
             task = asyncio.create_task(sampler())
             began = time.perf_counter()
             for _ in range(calls):
+                if variant == "idle":  # the machine's own noise: no /stats at all
+                    await asyncio.sleep(2.5)
+                    continue
                 reply = await bot.send("/stats", user=bot.admin)
-                assert "Users:" in reply.text and reply.of(chart.Media) == []
+                assert "Users:" in reply.text and reply.of(SendMedia)
             took = time.perf_counter() - began
             stop.set()
             await task
@@ -75,7 +80,7 @@ async def measure(variant: str, calls: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=3)
-    parser.add_argument("--variant", choices=["worker", "inline"])
+    parser.add_argument("--variant", choices=["worker", "inline", "idle"])
     args = parser.parse_args()
     if args.variant:
         print(json.dumps(asyncio.run(measure(args.variant, args.calls))))
@@ -84,11 +89,12 @@ def main() -> None:
         print("matplotlib is not installed (pip install '.[chart]'): nothing to measure")
         return
     results = {}
-    for variant in ("inline", "worker"):
+    for variant in ("idle", "inline", "worker"):
         done = subprocess.run([sys.executable, __file__, "--variant", variant, "--calls",
                                str(args.calls)], capture_output=True, text=True, check=True)
         results[variant] = json.loads(done.stdout.strip().splitlines()[-1])
-    for variant, label in (("inline", "baseline: chart drawn in the bot's process"),
+    for variant, label in (("idle", "noise floor: the same bot, no /stats"),
+                           ("inline", "baseline: chart drawn in the bot's process"),
                            ("worker", "chart drawn in a worker process (shipped)")):
         r = results[variant]
         print(f"{label:45} max loop lag {r['lag_ms']:7.1f} ms   RSS {r['rss_before']:6.1f} -> "

@@ -77,10 +77,10 @@ class ChartWorker:
 
     async def draw(self, days: Days) -> Media | None:
         """The chart, or None when it could not be drawn in time (logged)."""
-        loop = asyncio.get_running_loop()
         try:
-            data = await asyncio.wait_for(loop.run_in_executor(self._executor(), png, days),
-                                          self.timeout)
+            # Submitting starts the process on first use: off the event loop's thread.
+            future = await asyncio.to_thread(self._executor().submit, png, days)
+            data = await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except (TimeoutError, concurrent.futures.process.BrokenProcessPool, OSError) as exc:
             logger.warning("the /stats chart was left out: {}", type(exc).__name__)
             self.close()  # a stuck or dead worker is replaced on the next /stats
