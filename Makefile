@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint bench migrate doctor health demo backup clean
+.PHONY: run console test lint texts bench migrate doctor health demo backup clean
 
 # One progress line; pip's own output goes to $(VENV)/install.log, shown only on failure.
 $(STAMP): pyproject.toml
@@ -28,6 +28,9 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
+
+texts: $(STAMP)
+	$(PY) -m core texts check
 
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -14,6 +14,7 @@ from dynaconf import Validator
 from core.errors import UserError
 from core.exports import Export
 from core.hookspecs import hookimpl
+from core.i18n import Text
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command, HealthCheck
 from plugins.credits import admin_views, handlers
@@ -22,6 +23,7 @@ from plugins.credits.service import CreditsService, InsufficientCredits, LedgerE
 
 REQUIRES: tuple[str, ...] = ()
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "credits"
+LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_TIERS = [
     {"name": "bronze", "threshold": 100, "discount": 0},
     {"name": "silver", "threshold": 500, "discount": 5},
@@ -63,6 +65,11 @@ def register_models() -> list[Any]:
 @hookimpl
 def register_migrations() -> tuple[str, str]:
     return ("credits", str(SCHEMA))
+
+
+@hookimpl
+def register_texts() -> str:
+    return str(LOCALES)
 
 
 @hookimpl
@@ -119,8 +126,9 @@ async def _charge(kernel: Kernel, user_id: int, command: str, cost: int,
                                                      "cmd:" + key[:170])
     except InsufficientCredits as exc:
         hint, buttons = kernel.service("credits").top_up()
-        raise UserError(f"/{command} costs {cost} credits and your balance is {exc.balance} "
-                        f"({exc.shortfall} short).{hint}", buttons) from exc
+        key = "credits-command-cost-buy" if hint else "credits-command-cost"
+        raise UserError(Text(key, command=command, cost=cost, balance=exc.balance,
+                             shortfall=exc.shortfall), buttons) from exc
 
 
 @hookimpl
