@@ -15,6 +15,7 @@ from typing import TextIO
 
 from loguru import logger
 
+from core import logs
 from core.errors import Fatal
 from core.redaction import mask_urls
 
@@ -83,9 +84,9 @@ def report(exc: BaseException, command: str, stream: TextIO | None = None) -> in
     logger.bind(file_only=True).opt(exception=exc).debug("{} failed", command)
     if found is not None:
         fix = f" (fix: {found.fix})" if found.fix else ""
-        print(f"error: {mask_urls(found.what)}{fix}", file=out)
+        print(logs.redact(f"error: {found.what}{fix}"), file=out)
     else:
-        print(f"error: {command} failed: {type(exc).__name__}: {describe(exc)} (this looks "
-              "like a bug: set logging.json_file and logging.level = \"DEBUG\" for the "
-              "traceback, and report it)", file=out)
+        print(logs.redact(f"error: {command} failed: {type(exc).__name__}: {describe(exc)} "
+                          "(this looks like a bug: set logging.json_file for the traceback, "
+                          "and report it)"), file=out)
     return 1

@@ -24,6 +24,14 @@ from core.redaction import REDACTED, Redactor
 __all__ = ["FORMAT", "REDACTED", "Redactor", "quiet", "setup"]
 
 FORMAT = "{time:YYYY-MM-DD HH:mm:ss.SSS} | {level: <7} | {name}:{line} | {message}"
+# The redactor of the sinks in place (loguru's handlers are process-wide, and so is this):
+# what is printed beside the log, such as a one-line failure, is redacted the same way.
+_current = [Redactor(())]
+
+
+def redact(text: str) -> str:
+    """`text` with every secret the logging knows redacted and URL passwords masked."""
+    return _current[0](text)
 
 
 def redacting_sink(write: Callable[[str], Any], redact: Redactor) -> Callable[[Any], None]:
@@ -87,6 +95,7 @@ def setup(settings: Any, secrets: Iterable[str], stream: TextIO | None = None) -
     one line.
     """
     redact = Redactor(secrets)
+    _current[0] = redact
     logger.remove()
     level = settings.get("logging.level", "INFO")
     out = stream or sys.stderr

@@ -88,6 +88,16 @@ def test_doctor_and_health_print_no_secret(seeded: Path) -> None:
         _check(health, log)
 
 
+def test_doctor_shows_an_unreachable_redis_with_its_password_masked(seeded: Path) -> None:
+    done = run_core(seeded, "doctor", BOT_CACHE__BACKEND="redis",
+                    BOT_CACHE__URL=f"redis://:{PG_PASSWORD}@127.0.0.1:1/0",
+                    BOT_RATELIMIT__STORAGE=f"redis://:{PG_PASSWORD}@127.0.0.1:1/1")
+    assert done.returncode == 1
+    assert "[FAIL] cache: Redis at redis://:***@127.0.0.1:1/0 does not answer" in done.stdout
+    assert "[FAIL] rate limits: Redis at redis://:***@127.0.0.1:1/1" in done.stdout
+    _check(done)
+
+
 def test_configuration_errors_print_no_secret(seeded: Path) -> None:
     done = run_core(seeded, "run", stdin="/quit\n", BOT_ADMINS="123",
                     BOT_DATABASE__URL=f"mysql://bot:{PG_PASSWORD}@db/bot",
@@ -123,3 +133,15 @@ def test_each_failure_is_one_line_with_the_fix_and_no_secret(seeded: Path,
     assert "(fix: " in lines[0]
     _check(done, log)
     assert "Traceback" in log.read_text()  # the details: in the log file, at DEBUG
+
+
+def test_an_unexpected_failure_is_one_redacted_line(tmp_path: Path) -> None:
+    root = operator_root(tmp_path, secrets=f'[default.monitoring]\nsentry_dsn = "{AWKWARD_TOML}"\n')
+    log = root / "log.json"
+    done = run_core(root, "run", stdin="/quit\n", BOT_LOGGING__JSON_FILE=str(log),
+                    BOT_PLUGINS__ENABLED='["tests.bad_plugins.leaky_services"]')
+    assert done.returncode == 1
+    [line] = [x for x in done.stderr.splitlines() if x.startswith("error: ")]
+    assert "RuntimeError: could not reach https://sentry.example/[REDACTED]" in line
+    _check(done, log)
+    assert "Traceback" in log.read_text()
