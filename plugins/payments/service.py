@@ -300,7 +300,9 @@ class PaymentsService:
             if shortfall is None:
                 raise
             if not force:
-                raise UserError(f"{exc.message} Send /refund {charge_id} force to refund the "
+                # The credits plugin's reason is a catalogue text: said in the bot's language.
+                reason = self.kernel.texts().text(exc.message)
+                raise UserError(f"{reason} Send /refund {charge_id} force to refund the "
                                 f"Stars anyway and take back only what is left.") from None
             unrecovered = row.credits  # forced, and nothing was left to take back
 
