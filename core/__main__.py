@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from core import config, failures, logs, migrate, operations, plugins, preflight
+from core import config, failures, lifecycle, logs, migrate, operations, plugins, preflight
 from core.db import Database
 from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
@@ -49,19 +49,12 @@ def _root(args: argparse.Namespace | None) -> Path:
 
 
 async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> None:
-    kernel.attach(transport)
-    await kernel.start()
-    try:
-        if script is not None:
-            from core.transports.console import lines_of
+    if script is None:
+        await lifecycle.serve(kernel, transport)
+        return
+    from core.transports.console import lines_of
 
-            await transport.run(lines_of(script), echo=True)
-        else:
-            await transport.run()
-    finally:
-        with contextlib.suppress(Exception):
-            await transport.stop()
-        await kernel.stop()
+    await lifecycle.serve(kernel, transport, lambda: transport.run(lines_of(script), echo=True))
 
 
 def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
@@ -181,11 +174,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         except Fatal as exc:
             report(False, exc.what, exc.fix)
     if s.telegram.bot_token:
+        from core.config import BOT_TOKEN
+
+        report(bool(BOT_TOKEN.match(s.telegram.bot_token)), "telegram: bot token well-formed",
+               "copy the token again from @BotFather into .secrets.toml")
         try:
             importlib.import_module("pyrogram")
-            report(True, "telegram: bot token set, kurigram installed")
-        except ImportError:
-            report(False, "telegram: kurigram missing", "make run (installs dependencies)")
+            importlib.import_module("tgcrypto")
+            report(True, "telegram: kurigram and tgcrypto installed")
+        except ImportError as exc:
+            report(False, f"telegram: {exc.name} missing", "make run (installs dependencies)")
     else:
         report(True, "telegram: no bot token, `python -m core` opens the console chat "
                      "(put api_id, api_hash, bot_token in .secrets.toml for Telegram)")
