@@ -18,7 +18,7 @@ from core.types import CallbackRoute, Command, HealthCheck, MessageHandler, Upda
 from plugins.payments import handlers
 from plugins.payments.models import MODELS
 from plugins.payments.packages import STARS, parse_packages
-from plugins.payments.service import EXPORT, PaymentsService
+from plugins.payments.service import EXPORT, PaymentsService, ShowPackages
 
 REQUIRES: tuple[str, ...] = ("credits",)
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "payments"
@@ -116,7 +116,8 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute(handlers.BUY_PREFIX, handlers.buy_pressed)]
+    return [CallbackRoute.of(handlers.BuyPackage, handlers.buy_pressed),
+            CallbackRoute.of(ShowPackages, handlers.show_packages)]
 
 
 @hookimpl

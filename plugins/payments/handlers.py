@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
+from typing import Annotated
 
 from loguru import logger
 
+from core.callbacks import CallbackData, Chars
 from core.context import Context
 from core.errors import UserError
 from core.i18n import Text
 from core.types import AnswerPreCheckout, Button, Media, SendMedia
-from plugins.payments.service import BUY_PREFIX, MENU, PaymentsService
+from plugins.payments.service import PaymentsService
+
+
+@dataclass(frozen=True, slots=True)
+class BuyPackage(CallbackData, prefix="pay"):
+    """The package id only; the service re-checks that it is on offer."""
+
+    package_id: Annotated[str, Chars(32, r"[a-z0-9_-]{1,32}")]
+
 
 CHARGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 LATE = Text("payments-late")
@@ -34,18 +45,18 @@ async def buy(ctx: Context) -> None:
 def _menu(ctx: Context, service: PaymentsService) -> tuple[str, list[list[Button]]]:
     if not service.packages:
         raise UserError(Text("payments-nothing-on-sale"))
-    rows = [[Button(p.label(ctx.t), data=f"{BUY_PREFIX}:{p.id}")] for p in service.packages]
+    rows = [[Button(p.label(ctx.t), data=BuyPackage(p.id).pack())] for p in service.packages]
     return ctx.t("payments-choose"), rows
 
 
 async def buy_pressed(ctx: Context) -> None:
-    # The button carries the package id only; the service re-checks that it is on offer.
-    package_id = (ctx.update.callback_data or "").split(":", 1)[-1]
-    if package_id == MENU:  # "Top up" under a "not enough credits" message
-        await ctx.reply(*_menu(ctx, _service(ctx)))
-        await ctx.answer()
-        return
-    await _service(ctx).invoice(ctx.user.id, package_id)
+    await _service(ctx).invoice(ctx.user.id, ctx.button(BuyPackage).package_id)
+    await ctx.answer()
+
+
+async def show_packages(ctx: Context) -> None:
+    """ "Top up" under a "not enough credits" message: the packages on sale."""
+    await ctx.reply(*_menu(ctx, _service(ctx)))
     await ctx.answer()
 
 
