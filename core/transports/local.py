@@ -14,7 +14,9 @@ class LocalUpdates:
     def __init__(self, bot_username: str = "local_bot", prefix: str = "local",
                  first_id: int = 1) -> None:
         self.bot_username = bot_username
-        self.prefix = prefix
+        # Keys are unique per run: the journal remembers handled keys across restarts, and a
+        # new run numbering its messages from 1 again is not a redelivery.
+        self.prefix = f"{prefix}-{uuid.uuid4().hex[:8]}"
         self._ids = itertools.count(first_id)
 
     def _key(self, kind: str) -> str:
