@@ -71,8 +71,11 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
         from core.transports.console import ConsoleTransport
 
         transport = ConsoleTransport(kernel)
-    with (preflight.one_process_per_sqlite_file(kernel.settings, kernel.root),
-          contextlib.suppress(KeyboardInterrupt)):
+    # A scripted console plays its lines and stops: it serves nobody for long, so it never
+    # takes the lock (several may start at once, as tests and demos do).
+    lock = (contextlib.nullcontext() if args.script is not None
+            else preflight.one_process_per_sqlite_file(kernel.settings, kernel.root))
+    with lock, contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(kernel, transport, args.script))
     return 0
 

@@ -10,7 +10,8 @@ process on the same SQLite file would show balances and products from its own st
 That combination is refused: `run` holds an exclusive lock on `<database>.lock` while it runs.
 With `cache.backend = "redis"` the cache is shared and invalidated across processes, and with
 PostgreSQL the workers are meant to share Redis too; neither takes the lock. One-shot commands
-(`migrate`, `doctor`, `health`, `backup`, exports) do not serve users and never take it.
+(`migrate`, `doctor`, `health`, `backup`, exports) and a scripted console (`--script`) do not
+serve users for long and never take it.
 """
 
 from __future__ import annotations
