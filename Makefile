@@ -5,13 +5,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint texts bench migrate doctor health clean
+.PHONY: run console test lint texts bench migrate doctor health demo backup clean
 
+# One progress line; pip's own output goes to $(VENV)/install.log, shown only on failure.
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip setuptools wheel
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,chart,sentry]'
-	touch $(STAMP)
+	@echo "Installing the bot's dependencies into $(VENV) (a minute or two; log: $(VENV)/install.log)"
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@{ $(PY) -m pip install --disable-pip-version-check --upgrade pip setuptools wheel && \
+	   $(PY) -m pip install --disable-pip-version-check -e '.[dev,chart,sentry]'; } \
+	   > $(VENV)/install.log 2>&1 || { tail -n 25 $(VENV)/install.log; \
+	   echo "Installing failed: the whole log is in $(VENV)/install.log"; exit 1; }
+	@touch $(STAMP)
 
 run: $(STAMP)
 	$(PY) -m core run
@@ -31,7 +35,7 @@ texts: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
-migrate doctor health: $(STAMP)
+migrate doctor health demo backup: $(STAMP)
 	$(PY) -m core $@
 
 clean:

@@ -1,7 +1,8 @@
-"""`python -m core [run|console|migrate|plugins|doctor|health|journal|texts]`. `run` is the
-default.
+"""`python -m core [--root DIR] [run|console|migrate|plugins|doctor|health|journal|texts|demo|
+export|backup|restore]`. `run` is the default.
 
-Exit status 2 means the configuration is wrong; nothing was opened.
+Exit status 2 means the configuration is wrong; nothing was opened. Status 1 is a failure an
+operator can fix, printed as one line with the fix (core/failures.py).
 """
 
 from __future__ import annotations
@@ -13,20 +14,20 @@ import importlib
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from loguru import logger
-
-from core import lifecycle, logs, migrate, plugins
+from core import config, failures, lifecycle, logs, migrate, operations, plugins, preflight
 from core.db import Database
 from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
+from core.redaction import mask_urls
 from core.types import Action, Sent
 
 
-def configure() -> Kernel:
+def configure(args: argparse.Namespace | None = None) -> Kernel:
     try:
-        kernel = Kernel.configure()
+        kernel = Kernel.configure(root=_root(args))
     except ConfigError as exc:
         print(f"Configuration errors ({len(exc.errors)}):", file=sys.stderr)
         for line in exc.errors:
@@ -37,6 +38,11 @@ def configure() -> Kernel:
         raise SystemExit(2) from None
     logs.setup(kernel.settings, kernel.redact.secrets)
     return kernel
+
+
+def _root(args: argparse.Namespace | None) -> Path:
+    root = getattr(args, "root", None)
+    return Path(root).resolve() if root else config.default_root()
 
 
 # ---- run / console -----------------------------------------------------------------------------
@@ -52,7 +58,8 @@ async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> N
 
 
 def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
-    kernel = configure()
+    kernel = configure(args)
+    preflight.check(kernel.settings)
     if kernel.settings.telegram.bot_token and not console and args.script is None:
         try:
             from core.transports.telegram import TelegramTransport
@@ -64,7 +71,11 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
         from core.transports.console import ConsoleTransport
 
         transport = ConsoleTransport(kernel)
-    with contextlib.suppress(KeyboardInterrupt):
+    # A scripted console plays its lines and stops: it serves nobody for long, so it never
+    # takes the lock (several may start at once, as tests and demos do).
+    lock = (contextlib.nullcontext() if args.script is not None
+            else preflight.one_process_per_sqlite_file(kernel.settings, kernel.root))
+    with lock, contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(kernel, transport, args.script))
     return 0
 
@@ -73,8 +84,6 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
 
 
 def _sources(kernel: Kernel) -> list[migrate.Source]:
-    from pathlib import Path
-
     return [migrate.Source("core", migrate.CORE_SCHEMA)] + [
         migrate.Source(owner, Path(directory))
         for _, (owner, directory) in kernel.collect("register_migrations")
@@ -82,7 +91,7 @@ def _sources(kernel: Kernel) -> list[migrate.Source]:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    kernel = configure()
+    kernel = configure(args)
     db = Database.from_settings(kernel.settings, kernel.root)
     try:
         sources = _sources(kernel)
@@ -105,7 +114,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_plugins(args: argparse.Namespace) -> int:
-    kernel = configure()
+    kernel = configure(args)
     enabled = {p.name for p in kernel.plugins}
     for name, module_path in sorted(plugins.available().items()):
         module = importlib.import_module(module_path)
@@ -135,9 +144,14 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         print(f"[{'ok' if ok else 'FAIL'}] {what}" + ("" if ok else f"\n       fix: {fix}"))
 
     try:
-        kernel = Kernel.configure()
-    except (ConfigError, PluginError) as exc:
-        report(False, f"settings: {exc}", "edit settings.toml / .secrets.toml as the message says")
+        kernel = Kernel.configure(root=_root(args))
+    except ConfigError as exc:
+        listed = "".join(f"\n       - {line}" for line in exc.errors)
+        report(False, f"settings: {len(exc.errors)} problem(s){listed}",
+               "edit settings.toml, .secrets.toml or the BOT_... variable named above")
+        return 1
+    except PluginError as exc:
+        report(False, f"plugins: {exc}", "edit [default.plugins] enabled in settings.toml")
         return 1
     s = kernel.settings
     report(True, f"settings valid (env {s.current_env}), plugins: "
@@ -152,22 +166,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         report(not waiting or s.database.auto_migrate,
                f"{len(waiting)} pending migration(s)", fix)
     except Exception as exc:
-        report(False, f"database {s.database.url.split('@')[-1]}: {exc}",
+        report(False, f"database {mask_urls(s.database.url)}: {failures.describe(exc)}",
                "check database.url, that the server runs and the database exists")
     finally:
         db.close()
-    for what, url in (("cache", s.cache.url if s.cache.backend == "redis" else None),
-                      ("rate limits", s.ratelimit.storage
-                       if s.ratelimit.storage.startswith("redis") else None)):
-        if url is None:
-            continue
+    for what, url in preflight.redis_urls(s):
         try:
-            import redis
-
-            redis.Redis.from_url(url, socket_timeout=2).ping()
+            preflight.ping_redis(what, url)
             report(True, f"{what}: Redis reachable")
-        except Exception as exc:
-            report(False, f"{what}: Redis at {url}: {exc}", "start Redis or fix the URL")
+        except Fatal as exc:
+            report(False, exc.what, exc.fix)
     if s.telegram.bot_token:
         from core.config import BOT_TOKEN
 
@@ -198,7 +206,7 @@ class _Silent:
 
 
 def cmd_health(args: argparse.Namespace) -> int:
-    kernel = configure()
+    kernel = configure(args)
 
     async def check() -> dict[str, Any]:
         kernel.attach(_Silent())
@@ -281,7 +289,10 @@ def cmd_texts(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    logs.quiet()  # from the first line on: no locals in a traceback, URL passwords masked
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
+    parser.add_argument("--root", help="the folder holding settings.toml and .secrets.toml "
+                                       "(default: $TGBOT_ROOT, else this checkout)")
     sub = parser.add_subparsers(dest="command")
     for name, helptext in (("run", "run the bot: Telegram with a token, else the console"),
                            ("console", "chat with the bot in this terminal")):
@@ -299,6 +310,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--limit", type=int, default=50)
     p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
     p.add_argument("action", choices=("check", "extract"))
+    operations.add_parsers(sub)
     args = parser.parse_args(argv)
     command = args.command or "run"
     if command == "run" and not hasattr(args, "script"):
@@ -312,18 +324,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "health": lambda: cmd_health(args),
         "journal": lambda: cmd_journal(args),
         "texts": lambda: cmd_texts(args),
+        **{name: (lambda run=run: run(configure(args), args))
+           for name, run in operations.COMMANDS.items()},
     }
     try:
         return handlers[command]()
     except SystemExit:
         raise
-    except Fatal as exc:  # an operator can fix it: one line, the traceback only at DEBUG
-        logger.opt(exception=exc).debug("{} failed", command)
-        print(f"error: {exc.what}" + (f" (fix: {exc.fix})" if exc.fix else ""), file=sys.stderr)
-        return 1
     except Exception as exc:
-        logger.exception("{} failed: {}", command, exc)
-        return 1
+        return failures.report(exc, command)
 
 
 if __name__ == "__main__":

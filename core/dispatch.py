@@ -132,7 +132,7 @@ class Dispatcher:
         except UserError as exc:
             await self._refund(receipt, "user error")
             if ctx is not None:
-                await self._tell(ctx, ctx.t.text(exc.message))
+                await self._tell(ctx, ctx.t.text(exc.message), getattr(exc, "buttons", None))
             return "user_error"
         except Exception as exc:
             if not final:
@@ -212,10 +212,15 @@ class Dispatcher:
             await ctx.answer()
         return True
 
-    async def _tell(self, ctx: Context, text: str) -> None:
-        """A short message for the user: an alert on a button press, a reply otherwise."""
-        if ctx.update.callback_id is not None and not ctx.answered:
+    async def _tell(self, ctx: Context, text: str, buttons: Any = None) -> None:
+        """A short message for the user: an alert on a button press, a reply otherwise. With
+        buttons to offer it is a message on a button press too (an alert holds no button)."""
+        if ctx.update.callback_id is not None and not ctx.answered and not buttons:
             await ctx.answer(text[:200], alert=True)
+        elif ctx.update.kind is not UpdateKind.PRE_CHECKOUT and buttons:
+            if ctx.update.callback_id is not None and not ctx.answered:
+                await ctx.answer()
+            await ctx.reply(text, buttons)
         elif ctx.update.kind is not UpdateKind.PRE_CHECKOUT:
             await ctx.reply(text)
 

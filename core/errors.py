@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 import string
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from core.i18n import Text
@@ -18,10 +18,11 @@ class UserError(BotError):
     """A problem the user can fix: its message is shown to them, translated when it is a
     `core.i18n.Text` (`UserError(Text("shop-sold-out", title=...))`)."""
 
-    def __init__(self, message: str | Text) -> None:
+    def __init__(self, message: str | Text, buttons: list[list[Any]] | None = None) -> None:
         # A Text reads as its key and arguments in logs and tracebacks.
         super().__init__(message if isinstance(message, str) else repr(message))
         self.message = message
+        self.buttons = buttons  # offered with the message (a "Top up" button, ...)
 
 
 class ConfigError(BotError):

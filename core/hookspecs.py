@@ -263,3 +263,16 @@ def stats(kernel: Kernel) -> dict[str, Any] | None:
 def segment_users(kernel: Kernel, segment: str, value: str) -> list[int] | None:
     """User ids in a broadcast segment this plugin knows (`tier`, `buyers`, ...), or None when
     the segment is not this plugin's. May be async."""
+
+
+@hookspec
+def csv_exports(kernel: Kernel) -> dict[str, Any] | None:
+    """Tables an operator may export as CSV (`/export <name>`, `python -m core export <name>`):
+    `{"ledger": rows}` where `rows()` is a coroutine function returning `(header, rows)`, the
+    rows plain values (numbers, text, datetimes)."""
+
+
+@hookspec
+def seed_demo(kernel: Kernel) -> list[str] | None:
+    """Add a small sample of this plugin's data for `python -m core demo` (idempotent: a second
+    run adds nothing twice), and return lines telling a newcomer what to try. May be async."""

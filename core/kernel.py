@@ -30,13 +30,13 @@ from core import config, i18n, migrate, plugins
 from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
-from core.errors import ConfigError, PluginError
+from core.errors import ConfigError, PluginError, UserError
 from core.journal import Journal, SqlJournal
-from core.logs import Redactor
 from core.models import MODELS
 from core.outbox import Outbox
 from core.pipeline import Pipeline, PipelineSettings
 from core.ratelimit import InboundLimiter, Pacer
+from core.redaction import Redactor
 from core.runtime import RuntimeSettings
 from core.types import Action, Command, HealthCheck, Sent, Update
 from core.users import Users
@@ -59,7 +59,9 @@ class Kernel:
         self.plugins = plugin_infos
         self.root = root
         self.clock: Clock = clock or RealClock()
-        self.admins: frozenset[int] = frozenset(settings.admins)
+        # Set from validated settings by `configure`: `admins = 123` must be a message, not a
+        # TypeError raised before validation.
+        self.admins: frozenset[int] = frozenset()
         self.transport: Transport | None = None
         self.started_at = time.time()
         self.error_counts: Counter[str] = Counter()
@@ -76,19 +78,31 @@ class Kernel:
         cls,
         overrides: dict[str, Any] | None = None,
         *,
-        root: Path = config.ROOT,
+        root: Path | None = None,
         extra_plugins: Iterable[Any] = (),
         clock: Clock | None = None,
+        environ: bool = True,
     ) -> Kernel:
-        """Load settings and plugins and validate everything; raise ConfigError or PluginError."""
-        settings = config.load(root, overrides)
-        enabled = list(settings.get("plugins.enabled", []) or [])
-        pm, infos = plugins.load(enabled, list(extra_plugins))
+        """Load settings and plugins and validate everything; raise ConfigError or PluginError.
+
+        `root` holds settings.toml and .secrets.toml; `environ=False` ignores BOT_... variables
+        (tests use both: their own root, and no operator's overrides).
+        """
+        root = root or config.default_root()
+        layers = config.Layers.read(root, overrides, environ=environ)
+        settings = config.load(root, overrides, environ=environ, layers=layers)
+        enabled = settings.get("plugins.enabled", []) or []
+        if not isinstance(enabled, list) or not all(isinstance(n, str) for n in enabled):
+            raise config.ConfigError([f"plugins.enabled must be a list of plugin names, such "
+                                      f"as [\"credits\", \"shop\"]; "
+                                      f"{layers.source('plugins.enabled')} has "
+                                      f"{config.show(enabled)}"])
+        pm, infos = plugins.load(list(enabled), list(extra_plugins))
         kernel = cls(settings, pm, infos, root=root, clock=clock)
         owned = [("core", config.CORE_VALIDATORS)]
         owned += [(name, validators or []) for name, validators in
                   kernel.collect("register_settings")]
-        config.validate(settings, owned)
+        config.validate(settings, owned, layers, plugins.declared_settings())
         kernel.admins = frozenset(settings.admins)
         kernel.redact = Redactor(config.secret_values(settings))
         kernel.texts = kernel.load_texts()
@@ -308,7 +322,9 @@ class Kernel:
 
     async def emit(self, hook: str, **kwargs: Any) -> list[Any]:
         """Call a hook and await what its implementations return. A failing listener is logged
-        and does not stop the others (the event has already happened). `kernel` is supplied."""
+        and does not stop the others (the event has already happened). `kernel` is supplied.
+        A UserError is a plugin's answer to bad input (`tier:platinum` when no such tier
+        exists): it reaches the user."""
         kwargs.setdefault("kernel", self)
         results = []
         for impl in reversed(getattr(self.pm.hook, hook).get_hookimpls()):
@@ -316,6 +332,8 @@ class Kernel:
                 result = impl.function(**{name: kwargs[name] for name in impl.argnames})
                 if inspect.isawaitable(result):
                     result = await result
+            except UserError:
+                raise
             except Exception:
                 logger.exception("plugin '{}' failed in hook {}", impl.plugin_name, hook)
                 continue

@@ -116,3 +116,18 @@ def load(enabled: list[str], extra: list[Any] | None = None) -> tuple[
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin '{pm.get_name(exc.plugin)}': {exc}") from exc
     return pm, infos
+
+
+def declared_settings() -> list[str]:
+    """The option names every installed plugin declares, enabled or not: a table for a
+    plugin that is switched off is still checked for typos."""
+    names: list[str] = []
+    for module_path in available().values():
+        try:
+            module = importlib.import_module(module_path.split(":")[0])
+            declare = getattr(module, "register_settings", None)
+            for validator in (declare() if declare else None) or []:
+                names.extend(validator.names)
+        except Exception:  # a broken third-party plugin is reported when it is enabled
+            continue
+    return names

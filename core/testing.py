@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
@@ -27,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from core import config as settings_config
 from core import logs
 from core.clock import Clock
 from core.kernel import Kernel
@@ -232,6 +234,23 @@ def base_settings(tmp_path: Path, database_url: str | None = None) -> dict[str, 
     }
 
 
+def isolate_configuration() -> None:
+    """The test session never reads the operator's settings.toml, .secrets.toml or BOT_...
+    variables: it forgets the variables and points $TGBOT_ROOT at an empty folder, for the
+    tests in this process and the `python -m core` processes they start."""
+    for name in [n for n in os.environ if n.upper().startswith("BOT_")]:
+        del os.environ[name]
+    os.environ[settings_config.ROOT_VARIABLE] = tempfile.mkdtemp(prefix="bot-test-root-")
+
+
+def config_root(tmp_path: Path) -> Path:
+    """The tests' own configuration root: no settings.toml, no .secrets.toml. A test never
+    reads the operator's files (a .secrets.toml enabling payments must not change a test)."""
+    root = tmp_path / "config-root"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
 @asynccontextmanager
 async def running_bot(
     tmp_path: Path,
@@ -246,7 +265,8 @@ async def running_bot(
     if plugins is not None:
         settings["plugins.enabled"] = plugins
     settings.update(overrides or {})
-    kernel = Kernel.configure(settings, extra_plugins=extra_plugins or [], clock=clock)
+    kernel = Kernel.configure(settings, root=config_root(tmp_path), environ=False,
+                              extra_plugins=extra_plugins or [], clock=clock)
     logs.setup(kernel.settings, kernel.redact.secrets)
     transport = transport or RecordingTransport()
     kernel.attach(transport)
@@ -318,5 +338,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    isolate_configuration()
     config.addinivalue_line("markers", "plugins(*names): plugins enabled for the bot fixture")
     config.addinivalue_line("markers", "bot_settings(dict): settings overrides for the bot")

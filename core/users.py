@@ -6,6 +6,7 @@ was last written longer ago than the cache entry lives (which is how last-seen s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
@@ -20,6 +21,7 @@ from core.records import create_once
 from core.types import Sender
 
 PREFIX = "core:user:"
+USERNAME = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 class Users:
@@ -68,10 +70,13 @@ class Users:
     async def find(self, ref: str) -> BotUser | None:
         """A user named by id or @username; None when unknown."""
         ref = ref.strip()
-        if ref.lstrip("-").isdigit() and len(ref) < 20:
+        digits = ref.removeprefix("-")
+        if digits.isdigit():  # also true for "²" or "١٢": only ASCII digits are an id
+            if not digits.isascii() or len(digits) > 18:  # a Telegram id fits in 64 bits
+                return None
             return await self.get(int(ref))
         name = ref.removeprefix("@").lower()
-        if not name:
+        if not name or not USERNAME.match(name):
             return None
 
         def lookup() -> User | None:

@@ -64,10 +64,11 @@ class Costly:
 
 @asynccontextmanager
 async def credits_bot(tmp_path: Path, database_url: str, overrides: dict[str, Any] | None = None,
-                      extra: list[Any] | None = None) -> AsyncIterator[BotDriver]:
+                      extra: list[Any] | None = None, plugins: list[str] | None = None
+                      ) -> AsyncIterator[BotDriver]:
     settings = {"database.url": database_url, "database.pool_size": 8,
                 "ratelimit.default": "1000/minute", "ratelimit.callbacks": "1000/minute",
                 **(overrides or {})}
-    async with running_bot(tmp_path, settings, plugins=["credits"],
+    async with running_bot(tmp_path, settings, plugins=plugins or ["credits"],
                            extra_plugins=extra or []) as bot:
         yield bot

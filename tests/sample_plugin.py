@@ -14,6 +14,7 @@ from core.callbacks import CallbackData, Chars, IntRange
 from core.context import Context
 from core.conversations import Flow, Step
 from core.errors import UserError
+from core.exports import Export
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.models import BaseModel
@@ -331,3 +332,13 @@ def stats(kernel: Kernel) -> dict[str, Any]:
 @hookimpl
 def segment_users(kernel: Kernel, segment: str, value: str) -> list[int] | None:
     return [42] if segment == "sample" else None
+
+
+@hookimpl
+def csv_exports(kernel: Kernel) -> dict[str, Export]:
+    return {"notes": Export(Note, ("id", "user_id", "text"))}
+
+
+@hookimpl
+def seed_demo(kernel: Kernel) -> list[str]:
+    return ["sample: nothing to seed; try /note buy milk"]

@@ -36,9 +36,11 @@ def test_every_config_error_is_listed_at_once_with_status_2(tmp_path: Path) -> N
     assert done.returncode == 2
     err = done.stderr
     assert "Configuration errors (5)" in err
-    for expected in ("cache.backend must be 'memory' or 'redis', got memcached",
+    for expected in ('cache.backend must be "memory" or "redis"; environment variable '
+                     'BOT_CACHE__BACKEND has "memcached"',
                      "admins must be a list of Telegram user ids",
-                     "ratelimit.default must be a rate such as '30/minute', got lots",
+                     'ratelimit.default must be a rate such as "30/minute"; environment '
+                     'variable BOT_RATELIMIT__DEFAULT has "lots"',
                      "database.pool_size",
                      "plugin 'tests.bad_plugins.bad_settings': plugin option "
                      "badsettings.page_size must be at most 50, got 500"):

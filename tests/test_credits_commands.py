@@ -9,6 +9,7 @@ import pytest
 from core.testing import BotDriver, TestUser
 from plugins.credits.service import CreditsService
 from tests.credits_support import Costly, credits_bot
+from tests.payments_support import settings as payments_settings
 
 
 @pytest.fixture
@@ -16,6 +17,15 @@ async def bot(tmp_path: Path):  # type: ignore[no-untyped-def]
     async with credits_bot(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}",
                            {"credits.start_bonus": 10, "credits.history_page_size": 5},
                            extra=[Costly()]) as driver:
+        yield driver
+
+
+@pytest.fixture
+async def paying_bot(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Credits with payments on: auto-recharge offers paid top-ups."""
+    overrides = {**payments_settings(), "credits.start_bonus": 10}
+    async with credits_bot(tmp_path, f"sqlite:///{tmp_path / 'bot.db'}", overrides,
+                           plugins=["credits", "payments"]) as driver:
         yield driver
 
 
@@ -161,7 +171,8 @@ async def test_a_history_button_shows_only_the_pressers_own_history(bot: BotDriv
 # ---- auto-recharge -------------------------------------------------------------------------
 
 
-async def test_autorecharge_on_status_and_off(bot: BotDriver) -> None:
+async def test_autorecharge_on_status_and_off(paying_bot: BotDriver) -> None:
+    bot = paying_bot
     alice = bot.user(42, "Alice")
     reply = await bot.send("/autorecharge", user=alice)
     assert reply.text.startswith("Auto-recharge: off.\nUsage:")
@@ -188,8 +199,9 @@ async def test_autorecharge_on_status_and_off(bot: BotDriver) -> None:
     ("20", "Usage: /autorecharge"),
     ("20 100 7", "Usage: /autorecharge"),
 ])
-async def test_autorecharge_bad_input_changes_nothing(bot: BotDriver, args: str,
+async def test_autorecharge_bad_input_changes_nothing(paying_bot: BotDriver, args: str,
                                                       message: str) -> None:
+    bot = paying_bot
     alice = bot.user(42, "Alice")
     await bot.send("/autorecharge 5 50", user=alice)
     reply = await bot.send(f"/autorecharge {args}", user=alice)
@@ -206,11 +218,11 @@ async def test_admin_grants_and_revokes_by_username_or_id(bot: BotDriver) -> Non
     alice = bot.user(42, "Alice", "alice")
     await bot.send("/start", user=alice)
     reply = await bot.send("/grant @Alice 25 welcome back", user=bot.admin)
-    assert reply.text.startswith("Granted 25 credits to @alice: balance 35.")
+    assert reply.text.startswith("Granted 25 credits to @alice (id 42): balance 35.")
     assert [a.text for a in reply.to(42)] == ["You received 25 credits (welcome back). "
                                               "Balance: 35."]
     reply = await bot.send("/revoke 42 5", user=bot.admin)
-    assert reply.text == "Took 5 credits from @alice: balance 30."
+    assert reply.text == "Took 5 credits from @alice (id 42): balance 30."
     entries = (await _svc(bot).history(42)).entries
     assert [(e.kind, e.amount, e.actor, e.reason) for e in entries[:2]] == [
         ("revoke", -5, 1, "revoked by an admin"), ("credit", 25, 1, "welcome back")]

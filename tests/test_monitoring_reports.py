@@ -15,7 +15,8 @@ from tests.monitoring_helpers import monitored_bot
 
 
 async def run_health(database_url: str) -> tuple[int, dict]:
-    env = {**os.environ, "BOT_DATABASE__URL": database_url, "BOT_ENV": "development"}
+    env = {**os.environ, "BOT_DATABASE__URL": database_url, "BOT_ENV": "development",
+           "BOT_PLUGINS__ENABLED": '["monitoring"]'}
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "core", "health", cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)

@@ -184,14 +184,14 @@ async def test_stats_user_summary_and_buyers_segment(bot: BotDriver) -> None:
     [stats] = await kernel.emit("stats")
     assert stats == {"shop products on sale": 2, "shop sales": 3,
                      "shop revenue (credits)": 11, "shop refunds": 0}
-    assert await kernel.emit("user_summary", user_id=alice.id) == [
-        [Text("shop-summary", count=2, total=7)]]
-    assert await kernel.emit("user_summary", user_id=carl.id) == [
-        [Text("shop-summary", count=0, total=0)]]
+    assert [Text("shop-summary", count=2, total=7)] in await kernel.emit("user_summary",
+                                                                         user_id=alice.id)
+    assert [Text("shop-summary", count=0, total=0)] in await kernel.emit("user_summary",
+                                                                         user_id=carl.id)
     assert await kernel.emit("segment_users", segment="buyers", value="") == [[42, 43]]
     assert await kernel.emit("segment_users", segment="buyers", value="a") == [[42]]
     assert await kernel.emit("segment_users", segment="buyers", value="zzz") == [[]]
-    assert await kernel.emit("segment_users", segment="tier", value="gold") == []
+    assert await kernel.emit("segment_users", segment="tier", value="gold") == [[]]  # credits
 
 
 async def test_the_catalogue_is_cached_and_dropped_when_an_admin_changes_it(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
 from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, TextIO
 
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
     from core.kernel import Kernel
 
 CONSOLE_USER = 1000
+
+
+def first_id() -> int:
+    """Ids for this run: tenths of a second since 2024, below Telegram's 2**31 for decades."""
+    return int((time.time() - 1_704_067_200) * 10) % 2**31
 CONSOLE_ADMIN = 1
 HELP = __doc__.split("\n\n")[1] if __doc__ else ""
 
@@ -53,9 +59,13 @@ class ConsoleTransport:
         if not kernel.admins:
             # With no admins configured, the console's own admin lets you try admin features.
             kernel.admins = frozenset({CONSOLE_ADMIN})
-        self.updates = LocalUpdates(kernel.settings.bot.name, prefix="console")
+        # Update keys are unique to this run and message ids go on from one start to the next
+        # (like Telegram's): a key an idempotency check already knows from an earlier run
+        # would make `/revoke` after a restart fail.
+        first = first_id()
+        self.updates = LocalUpdates(kernel.settings.bot.name, prefix="console", first_id=first)
         self.sender = Sender(CONSOLE_USER, "You", username="you")
-        self._ids = 0
+        self._ids = first
         self._buttons: list[tuple[int, int, Button]] = []  # (chat, message id, button)
         self._invoice: SendInvoice | None = None
         self._precheckout: AnswerPreCheckout | None = None
@@ -127,6 +137,8 @@ class ConsoleTransport:
         """Chat until the input ends or /quit."""
         self._print(f"Console chat with {self.kernel.settings.bot.name}. You are user "
                     f"{self.sender.id}. /as ID, /admin, /press N, /pay, /quit.")
+        self._print("New here? Type /start and /help. For a sample shop and credits to try, "
+                    "quit and run `python -m core demo` once.")
         async for line in lines or self._stdin():
             line = line.rstrip("\n")
             if not line.strip() or line.lstrip().startswith("#"):

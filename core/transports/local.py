@@ -11,12 +11,13 @@ from core.types import Chat, ChatType, Media, PaymentInfo, Sender, Update, Updat
 
 
 class LocalUpdates:
-    def __init__(self, bot_username: str = "local_bot", prefix: str = "local") -> None:
+    def __init__(self, bot_username: str = "local_bot", prefix: str = "local",
+                 first_id: int = 1) -> None:
         self.bot_username = bot_username
         # Keys are unique per run: the journal remembers handled keys across restarts, and a
         # new run numbering its messages from 1 again is not a redelivery.
         self.prefix = f"{prefix}-{uuid.uuid4().hex[:8]}"
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(first_id)
 
     def _key(self, kind: str) -> str:
         return f"{self.prefix}:{kind}:{next(self._ids)}"

@@ -72,6 +72,7 @@ def register_commands() -> list[Command]:
         Command("get", handlers.get, admin_only=True),
         Command("settings", handlers.settings, admin_only=True),
         Command("stats", handlers.stats, admin_only=True),
+        Command("export", handlers.export, admin_only=True),
     ]
 
 
@@ -90,3 +91,4 @@ async def startup(kernel: Kernel) -> None:
 @hookimpl
 async def shutdown(kernel: Kernel) -> None:
     await kernel.service("broadcasts").stop()
+    kernel.service("admin").charts.close()

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from core import exports
 from core.context import Context
 from core.errors import UserError
 from core.i18n import Text
 from core.pagination import Page
-from core.types import CopyMessage, SendMedia
+from core.types import CopyMessage, Media, SendMedia
 from plugins.admin import chart
 from plugins.admin.buttons import BannedPage, BroadcastButton, Verb
 from plugins.admin.progress import confirm_buttons, progress_buttons, progress_text
@@ -228,7 +229,27 @@ async def stats(ctx: Context) -> None:
     for day, new, active in reversed(figures.days):
         if new or active:
             lines.append(f"{day.isoformat()}  {new:>4}  {active:>4}")
+    drawing = ctx.settings.admin.chart and chart.available()
+    if drawing:
+        lines += ["", "The chart is being drawn and follows in a moment."]
     await ctx.reply("\n".join(lines))
-    if ctx.settings.admin.chart and chart.available():
-        media = chart.render(figures.days)
-        await ctx.do(SendMedia(ctx.chat_id, media, caption="New and active users, 30 days"))
+    if drawing:
+        media = await ctx.service("admin").charts.draw(figures.days)
+        if media is None:
+            await ctx.reply("The chart could not be drawn this time; the figures above stand.")
+        else:
+            await ctx.do(SendMedia(ctx.chat_id, media, caption="New and active users, 30 days"))
+
+
+# ---- exports ---------------------------------------------------------------------------------
+
+
+async def export(ctx: Context) -> None:
+    """A table as a CSV file: /export <users|ledger|purchases|...>"""
+    names = sorted(exports.available(ctx.kernel))
+    name = ctx.update.args.strip().lower()
+    if name not in names:
+        raise UserError(f"Usage: /export <table>. Tables: {', '.join(names)}.")
+    data = await exports.export(ctx.kernel, name)
+    await ctx.do(SendMedia(ctx.chat_id, Media("document", "", f"{name}.csv", "text/csv", data),
+                           caption=f"{name} (CSV)"))

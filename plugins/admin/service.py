@@ -14,6 +14,7 @@ import peewee
 from core.errors import UserError
 from core.i18n import Text, Translator
 from core.models import User, utcnow
+from plugins.admin.chart import ChartWorker
 
 if TYPE_CHECKING:
     from core.kernel import Kernel
@@ -72,6 +73,7 @@ def _reachable() -> peewee.Expression:
 class AdminService:
     def __init__(self, kernel: Kernel) -> None:
         self.kernel = kernel
+        self.charts = ChartWorker()  # /stats draws in a process of its own
 
     # ---- broadcast audiences ------------------------------------------------------------------
 

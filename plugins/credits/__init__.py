@@ -12,12 +12,13 @@ from typing import Any
 from dynaconf import Validator
 
 from core.errors import UserError
+from core.exports import Export
 from core.hookspecs import hookimpl
 from core.i18n import Text
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command, HealthCheck
-from plugins.credits import handlers
-from plugins.credits.models import MODELS
+from plugins.credits import admin_views, handlers
+from plugins.credits.models import MODELS, CreditLedger
 from plugins.credits.service import CreditsService, InsufficientCredits, LedgerEntry, parse_tiers
 
 REQUIRES: tuple[str, ...] = ()
@@ -124,8 +125,23 @@ async def _charge(kernel: Kernel, user_id: int, command: str, cost: int,
         return await kernel.service("credits").debit(user_id, cost, f"/{command}",
                                                      "cmd:" + key[:170])
     except InsufficientCredits as exc:
-        raise UserError(Text("credits-command-cost", command=command, cost=cost,
-                             balance=exc.balance, shortfall=exc.shortfall)) from exc
+        hint, buttons = kernel.service("credits").top_up()
+        key = "credits-command-cost-buy" if hint else "credits-command-cost"
+        raise UserError(Text(key, command=command, cost=cost, balance=exc.balance,
+                             shortfall=exc.shortfall), buttons) from exc
+
+
+@hookimpl
+def user_summary(kernel: Kernel, user_id: int) -> Any:
+    return admin_views.user_lines(kernel.service("credits"), user_id)
+
+
+@hookimpl
+def segment_users(kernel: Kernel, segment: str, value: str) -> Any:
+    """`tier:<name>`: the users in a tier."""
+    if segment != "tier":
+        return None
+    return admin_views.tier_members(kernel.service("credits"), value)
 
 
 @hookimpl
@@ -134,3 +150,15 @@ def refund_command(kernel: Kernel, receipt: Any, reason: str) -> Any:
         return kernel.service("credits").refund(receipt.key, f"{receipt.reason}: {reason}")
     return None
 
+
+
+@hookimpl
+def csv_exports(kernel: Kernel) -> dict[str, Export]:
+    return {"ledger": Export(CreditLedger, (
+        "id", "created_at", "user_id", "amount", "balance_after", "kind", "reason", "reference",
+        "idempotency_key", "actor", "purchased"))}
+
+
+@hookimpl
+def seed_demo(kernel: Kernel) -> Any:
+    return admin_views.seed_demo(kernel)

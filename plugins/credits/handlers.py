@@ -132,6 +132,8 @@ AUTORECHARGE_USAGE = Text("credits-autorecharge-usage")
 
 async def autorecharge(ctx: Context) -> None:
     """Offer a top-up when your balance runs low"""
+    if not ctx.kernel.has_service("payments"):
+        raise UserError(Text("credits-autorecharge-needs-payments"))
     service = _service(ctx)
     args = ctx.args
     if not args:
@@ -176,6 +178,8 @@ async def _adjust(ctx: Context, usage: Text, revoke: bool) -> None:
                                          "granted by an admin")
     service = _service(ctx)
     key = f"admin:{ctx.update.key}"
+    # The id too: a name without a username cannot be looked up again, an id always can.
+    named = f"{name} (id {user_id})"
     if revoke:
         try:
             entry = await service.debit(user_id, amount, reason, key, actor=ctx.user.id,
@@ -183,11 +187,11 @@ async def _adjust(ctx: Context, usage: Text, revoke: bool) -> None:
         except InsufficientCredits as exc:
             raise UserError(Text("credits-revoke-short", name=name, balance=exc.balance,
                                  shortfall=exc.shortfall, amount=amount)) from None
-        await ctx.reply(ctx.t("credits-revoked", amount=amount, name=name,
+        await ctx.reply(ctx.t("credits-revoked", amount=amount, name=named,
                               balance=entry.balance_after))
         return
     entry = await service.credit(user_id, amount, reason, key, actor=ctx.user.id)
-    await ctx.reply(ctx.t("credits-granted", amount=amount, name=name,
+    await ctx.reply(ctx.t("credits-granted", amount=amount, name=named,
                           balance=entry.balance_after))
     if not entry.duplicate and user_id != ctx.user.id:
         t = await ctx.kernel.texts_for(user_id)

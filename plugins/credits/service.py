@@ -33,6 +33,7 @@ from core.errors import UserError
 from core.i18n import Text
 from core.models import utcnow
 from core.types import SendMessage
+from plugins.credits import admin_views
 from plugins.credits.contract import CreditsError, InsufficientCredits
 from plugins.credits.models import CreditAccount, CreditLedger
 
@@ -316,6 +317,11 @@ class CreditsService:
         return Account(user_id, row.balance, row.purchased_total,
                        self.tier_for(row.purchased_total), row.recharge_threshold,
                        row.recharge_amount)
+
+    def top_up(self) -> tuple[str, list[list[Any]] | None]:
+        """(" Send /buy to top up.", [[Top up button]]) when this bot sells credits, else
+        ("", None): what a "not enough credits" message offers."""
+        return admin_views.top_up(self.kernel)
 
     async def balance(self, user_id: int) -> int:
         """The user's balance (0 when they never had credits). Read through the cache."""

@@ -18,7 +18,7 @@ from core.types import CallbackRoute, Command, HealthCheck, MessageHandler, Upda
 from plugins.payments import handlers
 from plugins.payments.models import MODELS
 from plugins.payments.packages import STARS, parse_packages
-from plugins.payments.service import PaymentsService
+from plugins.payments.service import EXPORT, PaymentsService, ShowPackages
 
 REQUIRES: tuple[str, ...] = ("credits",)
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "payments"
@@ -116,7 +116,8 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute.of(handlers.BuyPackage, handlers.buy_pressed)]
+    return [CallbackRoute.of(handlers.BuyPackage, handlers.buy_pressed),
+            CallbackRoute.of(ShowPackages, handlers.show_packages)]
 
 
 @hookimpl
@@ -174,3 +175,16 @@ def health_checks(kernel: Kernel) -> list[HealthCheck]:
         return {"refunds pending": figures["refunds pending"]}
 
     return [HealthCheck("payments.refunds", refunds)]
+
+
+@hookimpl
+def csv_exports(kernel: Kernel) -> dict[str, Any]:
+    return {"payments": EXPORT}
+
+
+@hookimpl
+def seed_demo(kernel: Kernel) -> list[str]:
+    packages = kernel.service("payments").packages
+    on_sale = "; ".join(p.label() for p in packages) or "none (payments.packages is empty)"
+    return [f"payments: credit packages on sale: {on_sale}. Try /buy, then /pay in the "
+            "console (test money, nothing is charged)"]

@@ -22,6 +22,8 @@ class BuyPackage(CallbackData, prefix="pay"):
     """The package id only; the service re-checks that it is on offer."""
 
     package_id: Annotated[str, Chars(32, r"[a-z0-9_-]{1,32}")]
+
+
 CHARGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 LATE = Text("payments-late")
 BROKEN = Text("payments-broken")
@@ -37,14 +39,24 @@ async def buy(ctx: Context) -> None:
     if ctx.args:
         await service.invoice(ctx.user.id, ctx.args[0].lower()[:32])
         return
+    await ctx.reply(*_menu(ctx, service))
+
+
+def _menu(ctx: Context, service: PaymentsService) -> tuple[str, list[list[Button]]]:
     if not service.packages:
         raise UserError(Text("payments-nothing-on-sale"))
     rows = [[Button(p.label(ctx.t), data=BuyPackage(p.id).pack())] for p in service.packages]
-    await ctx.reply(ctx.t("payments-choose"), rows)
+    return ctx.t("payments-choose"), rows
 
 
 async def buy_pressed(ctx: Context) -> None:
     await _service(ctx).invoice(ctx.user.id, ctx.button(BuyPackage).package_id)
+    await ctx.answer()
+
+
+async def show_packages(ctx: Context) -> None:
+    """ "Top up" under a "not enough credits" message: the packages on sale."""
+    await ctx.reply(*_menu(ctx, _service(ctx)))
     await ctx.answer()
 
 

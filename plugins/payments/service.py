@@ -20,8 +20,6 @@ counts as done.
 from __future__ import annotations
 
 import asyncio
-import csv
-import io
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -32,13 +30,15 @@ from typing import TYPE_CHECKING, Any
 import peewee
 from loguru import logger
 
+from core import exports
+from core.callbacks import CallbackData
 from core.errors import AlreadyDone, RetryAfter, UserError
 from core.formats import Money
 from core.i18n import Text
 from core.models import utcnow
 from core.records import create_once
 from core.tasks import BackgroundTask
-from core.types import PaymentInfo, RefundStars, SendInvoice, SendMessage
+from core.types import Button, PaymentInfo, RefundStars, SendInvoice, SendMessage
 from plugins.credits.contract import Credits, InsufficientCredits
 from plugins.payments import payload
 from plugins.payments.models import (
@@ -91,6 +91,14 @@ def _record(row: Payment) -> PaymentRecord:
                          row.package, row.status, row.created_at, row.granted_at is not None)
 
 
+EXPORT = exports.Export(Payment, ("created_at", "charge_id", "user_id", "package", "credits",
+                                   "amount", "currency", "status", "granted_at"))
+@dataclass(frozen=True, slots=True)
+class ShowPackages(CallbackData, prefix="topup"):
+    """The "Top up" button under a "not enough credits" message: the packages on sale."""
+
+
+
 class PaymentsService:
     def __init__(self, kernel: Kernel, settings: Any,
                  wall_clock: Callable[[], float] = time.time) -> None:
@@ -122,6 +130,10 @@ class PaymentsService:
     @property
     def credits(self) -> Credits:
         return self.kernel.service("credits")  # typed by the credits plugin's contract
+
+    def top_up_buttons(self) -> list[list[Button]] | None:
+        """A "Top up" button opening the packages, for a "not enough credits" message."""
+        return [[Button("Top up", ShowPackages().pack())]] if self.packages else None
 
     # ---- packages and invoices -----------------------------------------------------------------
 
@@ -504,20 +516,8 @@ class PaymentsService:
 
         return await self.db.run(fetch)
 
-    async def csv_export(self, limit: int = 100_000) -> bytes:
-        columns = ("created_at", "charge_id", "user_id", "package", "credits", "amount",
-                   "currency", "status", "granted_at")
-
-        def fetch() -> bytes:
-            out = io.StringIO()
-            writer = csv.writer(out)
-            writer.writerow(columns)
-            for row in Payment.select().order_by(Payment.id).limit(limit):
-                writer.writerow([getattr(row, c) if getattr(row, c) is not None else ""
-                                 for c in columns])
-            return out.getvalue().encode()
-
-        return await self.db.run(fetch)
+    async def csv_export(self) -> bytes:
+        return await exports.export(self.kernel, "payments")
 
     async def user_lines(self, user_id: int) -> list[Text]:
         def fetch() -> list[Text]:

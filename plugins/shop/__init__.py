@@ -14,11 +14,12 @@ from dynaconf import Validator
 from loguru import logger
 
 from core.conversations import Flow
+from core.exports import Export
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command
-from plugins.shop import admin, handlers
-from plugins.shop.models import MODELS
+from plugins.shop import admin, demo, handlers
+from plugins.shop.models import MODELS, ShopPurchase
 from plugins.shop.service import ShopService
 
 REQUIRES: tuple[str, ...] = ("credits",)
@@ -101,3 +102,15 @@ def segment_users(kernel: Kernel, segment: str, value: str) -> Any:
     if segment != "buyers":
         return None
     return kernel.service("shop").buyers(value)
+
+
+@hookimpl
+def csv_exports(kernel: Kernel) -> dict[str, Export]:
+    return {"purchases": Export(ShopPurchase, (
+        "id", "created_at", "request_id", "user_id", "product_id", "list_price", "price",
+        "discount", "status", "paid_at", "delivered_at", "refunded_at"))}
+
+
+@hookimpl
+def seed_demo(kernel: Kernel) -> Any:
+    return demo.seed(kernel.service("shop"))

@@ -377,8 +377,10 @@ class ShopService:
             balance = getattr(exc, "balance", None)
             if balance is None:
                 raise
-            raise ShopError(Text("shop-not-enough", title=product_row.title, price=row.price,
-                                 balance=balance, shortfall=row.price - balance)) from None
+            hint, buttons = self.credits.top_up()
+            raise ShopError(Text("shop-not-enough-buy" if hint else "shop-not-enough",
+                                 title=product_row.title, price=row.price, balance=balance,
+                                 shortfall=row.price - balance), buttons) from None
         product = _product(product_row)
         if product.stock is not None:
             product = replace(product, stock=product.stock - 1)
@@ -394,11 +396,25 @@ class ShopService:
         return Text("shop-expired")
 
     async def cancel(self, user_id: int, request_id: str) -> None:
-        """Drop a pending request of this user (a cancelled confirmation)."""
-        await self.db.transaction(
-            lambda: ShopPurchase.update(status=EXPIRED)
-            .where((ShopPurchase.request_id == request_id) & (ShopPurchase.user_id == user_id)
-                   & (ShopPurchase.status == PENDING)).execute())
+        """Drop a pending request of this user (a cancelled confirmation). A request already
+        bought (a stale Cancel pressed after Confirm) is refused: its receipt stays."""
+
+        def work() -> str | None:
+            dropped = (ShopPurchase.update(status=EXPIRED)
+                       .where((ShopPurchase.request_id == request_id)
+                              & (ShopPurchase.user_id == user_id)
+                              & (ShopPurchase.status == PENDING)).execute())
+            if dropped:
+                return None
+            row = ShopPurchase.get_or_none((ShopPurchase.request_id == request_id)
+                                           & (ShopPurchase.user_id == user_id))
+            return None if row is None else row.status
+
+        status = await self.db.transaction(work)
+        if status in (PAID, DELIVERED):
+            raise ShopError(Text("shop-cancel-too-late"))
+        if status == REFUNDED:
+            raise ShopError(Text("shop-refunded"))
 
     @staticmethod
     def _expire(request_id: str) -> None:
@@ -564,7 +580,11 @@ class ShopService:
         """`12` sets the stock, `+5`/`-2` adjusts it (never below 0), `unlimited` lifts it."""
         text = text.strip()
         if text[:1] in "+-" and text[1:].strip().isdigit():
-            delta = parse_amount(text[1:], minimum=1, maximum=10**9)
+            try:
+                delta = parse_amount(text[1:], minimum=1, maximum=10**9,
+                                     field=Text("shop-field-stock"))
+            except AmountError as exc:
+                raise ShopError(exc.text) from None
             if text[0] == "-":
                 delta = -delta
             product = await self.by_sku(sku)

@@ -103,3 +103,5 @@ credits-no-credit = There is no such credit to take back.
 credits-tier-ended = Your tier has ended: your credit purchases fell below the first tier.
 credits-tier-reached = You reached the { $tier } tier.
 credits-tier-reached-discount = You reached the { $tier } tier: { $discount }% off from now on.
+credits-command-cost-buy = { credits-command-cost } Send /buy to top up.
+credits-autorecharge-needs-payments = Auto-recharge needs payments, and this bot does not take payments. Ask the operators for credits.

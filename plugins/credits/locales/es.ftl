@@ -101,3 +101,5 @@ credits-no-credit = No existe ese abono para retirarlo.
 credits-tier-ended = Tu nivel ha terminado: tus compras de créditos quedaron por debajo del primer nivel.
 credits-tier-reached = Has alcanzado el nivel { $tier }.
 credits-tier-reached-discount = Has alcanzado el nivel { $tier }: a partir de ahora, { $discount } % de descuento.
+credits-command-cost-buy = { credits-command-cost } Envía /buy para recargar.
+credits-autorecharge-needs-payments = La recarga automática necesita pagos, y este bot no acepta pagos. Pide créditos a los operadores.

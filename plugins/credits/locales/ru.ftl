@@ -113,3 +113,5 @@ credits-no-credit = Такого начисления нет, списывать
 credits-tier-ended = Ваш уровень закончился: покупки кредитов опустились ниже первого уровня.
 credits-tier-reached = Вы достигли уровня { $tier }.
 credits-tier-reached-discount = Вы достигли уровня { $tier }: теперь ваша скидка { $discount } %.
+credits-command-cost-buy = { credits-command-cost } Отправьте /buy, чтобы пополнить баланс.
+credits-autorecharge-needs-payments = Автопополнению нужны платежи, а этот бот не принимает платежей. Попросите кредиты у операторов.

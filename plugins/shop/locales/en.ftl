@@ -153,3 +153,5 @@ shop-list-total = Total: sold { $sales }, revenue { $revenue ->
     [one] { $revenue } credit
    *[other] { $revenue } credits
 }
+shop-not-enough-buy = { shop-not-enough } Send /buy to top up.
+shop-cancel-too-late = This purchase is already complete, so it cannot be cancelled. Your items are in /purchases.

@@ -154,3 +154,5 @@ shop-list-total = Total: vendidos { $sales }, ingresos { $revenue ->
     [one] { $revenue } crédito
    *[other] { $revenue } créditos
 }
+shop-not-enough-buy = { shop-not-enough } Envía /buy para recargar.
+shop-cancel-too-late = Esta compra ya está completa, así que no se puede cancelar. Tus artículos están en /purchases.

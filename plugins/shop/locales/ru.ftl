@@ -167,3 +167,5 @@ shop-list-total = Итого: продано { $sales }, выручка { $reven
     [few] { $revenue } кредита
    *[many] { $revenue } кредитов
 }
+shop-not-enough-buy = { shop-not-enough } Отправьте /buy, чтобы пополнить баланс.
+shop-cancel-too-late = Эта покупка уже завершена, её нельзя отменить. Ваши товары — в /purchases.
