@@ -27,7 +27,8 @@ async def replay(kernel: Any, entry_id: int) -> Any:
     if journal is None:
         return None
     entry = await journal.replay(entry_id)
-    wake = getattr(getattr(kernel, "pipeline", None), "wake", None)
-    if entry is not None and callable(wake):
-        wake()
+    # Pending again in the journal; the kernel's workers take it now (or at the next start).
+    enqueue = getattr(getattr(kernel, "pipeline", None), "enqueue", None)
+    if entry is not None and callable(enqueue):
+        enqueue(entry)
     return entry
