@@ -211,3 +211,24 @@ async def test_bad_input_gets_the_same_message_as_in_telegram(browser: Browser) 
         "category": "C", "content": "text:x", "stock": "1"})
     assert escape(telegram.text) in page
     assert await bot.service("credits").balance(42) == 10
+
+
+async def test_a_dead_letter_is_replayed_from_the_health_page(browser: Browser) -> None:
+    bot = browser.bot
+    journal = bot.kernel.journal
+    alice = bot.user(42, "Alice")
+    update = bot.updates.message("/start", alice.sender, None, None, None)
+    [entry] = await journal.append([update])
+    await journal.dead(entry, "RuntimeError('boom')")
+    await browser.log_in()
+    _, page = await browser.get("/health")
+    assert "boom" in page and update.key in page
+    status, page = await browser.post("/health/replay", {"csrf": await browser.csrf(),
+                                                         "entry": str(entry.id)})
+    assert status == 200 and f"Dead letter #{entry.id} queued again." in page
+    await bot.kernel.idle()
+    assert (await journal.counts()).get("dead", 0) == 0
+    assert any(a.chat_id == 42 for a in bot.transport.actions)  # handled: Alice was answered
+    status, page = await browser.post("/health/replay", {"csrf": await browser.csrf(),
+                                                         "entry": "999"})
+    assert "There is no dead letter #999." in page

@@ -1,33 +1,24 @@
-"""Dead letters: updates whose handling failed every retry, kept by the kernel's journal.
-A kernel without a journal has none to show."""
+"""Dead letters: updates whose handling failed every attempt, kept by the kernel's journal
+for an operator to look at and replay (as `python -m core journal list|replay ID`)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.kernel import Kernel
 
 DEAD = "dead"
 
 
-def _journal(kernel: Any) -> Any:
-    return getattr(kernel, "journal", None)
+async def counts(kernel: Kernel) -> dict[str, int]:
+    return dict(await kernel.journal.counts())
 
 
-async def counts(kernel: Any) -> dict[str, int] | None:
-    journal = _journal(kernel)
-    return None if journal is None else dict(await journal.counts())
+async def listed(kernel: Kernel, limit: int = 50) -> list[Any]:
+    return list(await kernel.journal.list(DEAD, limit))
 
 
-async def listed(kernel: Any, limit: int = 50) -> list[Any] | None:
-    journal = _journal(kernel)
-    return None if journal is None else list(await journal.list(DEAD, limit))
-
-
-async def replay(kernel: Any, entry_id: int) -> Any:
-    journal = _journal(kernel)
-    if journal is None:
-        return None
-    entry = await journal.replay(entry_id)
-    wake = getattr(getattr(kernel, "pipeline", None), "wake", None)
-    if entry is not None and callable(wake):
-        wake()
-    return entry
+async def replay(kernel: Kernel, entry_id: int) -> bool:
+    """Pending again, and handed to the kernel's workers; False when there is no such entry."""
+    return await kernel.replay(entry_id)

@@ -72,5 +72,4 @@ BROADCAST_CANCELLED = "Broadcast #{id} cancelled."
 BROADCAST_DISCARDED = "Broadcast #{id} discarded."
 BROADCAST_EMPTY = ("A broadcast needs a text (up to {limit} characters).")
 SETTING_SET = "{key} = {value}"
-REPLAYED = "Update {key} queued again."
-NO_DEAD_LETTERS = "Dead letters arrive with the update journal; this kernel keeps none."
+REPLAYED = "Dead letter #{id} queued again."

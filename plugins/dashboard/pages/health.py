@@ -26,10 +26,9 @@ async def replay(request: web.Request) -> web.StreamResponse:
     async def work() -> str:
         if not (raw.isascii() and raw.isdigit()):
             raise UserError(f"'{raw[:20]}' is not a dead letter's number.")
-        entry = await deadletters.replay(dash.kernel, int(raw))
-        if entry is None:
+        if not await deadletters.replay(dash.kernel, int(raw)):
             raise UserError(f"There is no dead letter #{raw}.")
-        return texts.REPLAYED.format(key=entry.update.key)
+        return texts.REPLAYED.format(id=raw)
 
     return await dash.act(request, "replay", f"dead letter #{raw}", work, "/health")
 
