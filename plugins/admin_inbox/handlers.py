@@ -11,8 +11,7 @@ from plugins.admin_inbox.models import PRIORITIES
 from plugins.admin_inbox.service import REPLY_MODE_TTL, REPLYING, InboxService
 
 MEDIA_KINDS = ("photo", "document")
-ADMIN_HINT = ("To answer a user, reply to their message, press Reply, or send "
-              "/reply <conversation> <text>. /inbox lists open conversations.")
+ADMIN_HINT = Text("inbox-admin-hint")
 
 
 def _inbox(ctx: Context) -> InboxService:
@@ -23,8 +22,7 @@ def conversation_id(text: str) -> int:
     try:
         return parse_amount(text.strip().lstrip("#"), maximum=2**31 - 1)
     except ValueError:
-        raise UserError(f"'{text[:20]}' is not a conversation number (such as 12 or #12)."
-                        ) from None
+        raise UserError(Text("inbox-not-a-number", value=text[:20])) from None
 
 
 def _replying_key(ctx: Context) -> str:
@@ -38,7 +36,7 @@ async def user_message(ctx: Context) -> bool:
     """Free text, a photo or a document from a user opens or continues their conversation."""
     update = ctx.update
     if ctx.user.is_admin:
-        await ctx.reply(ADMIN_HINT)
+        await ctx.reply(ctx.t.text(ADMIN_HINT))
         return True
     media = update.media
     if media is not None and media.kind not in MEDIA_KINDS:
@@ -68,10 +66,10 @@ async def operator_message(ctx: Context) -> bool:
         return False
     await ctx.kernel.cache.delete(_replying_key(ctx))
     if update.media is not None and update.media.kind not in MEDIA_KINDS:
-        raise UserError("Only text, photos and documents can be sent to users.")
+        raise UserError(Text("inbox-only-these-kinds"))
     conv = await inbox.answer(conv_id, ctx.user.id, ctx.user.first_name, update.key,
                               update.text, update.media)
-    await ctx.reply(f"Sent to #{conv.id}.")
+    await ctx.reply(ctx.t("inbox-sent", id=str(conv.id)))
     return True
 
 
@@ -85,7 +83,7 @@ async def inbox_command(ctx: Context) -> None:
         try:
             page = parse_amount(ctx.args[0], maximum=10**6)
         except ValueError:
-            raise UserError("Usage: /inbox [page]") from None
+            raise UserError(Text("inbox-usage")) from None
     await show_queue(ctx, page, edit=False)
 
 
@@ -93,24 +91,24 @@ async def reply_command(ctx: Context) -> None:
     """Answer a conversation: /reply <conversation> <text>"""
     parts = ctx.update.args.split(None, 1)
     if len(parts) < 2:
-        raise UserError("Usage: /reply <conversation> <text>")
+        raise UserError(Text("inbox-reply-usage"))
     conv = await _inbox(ctx).answer(conversation_id(parts[0]), ctx.user.id,
                                     ctx.user.first_name, ctx.update.key, parts[1], None)
-    await ctx.reply(f"Sent to #{conv.id}.")
+    await ctx.reply(ctx.t("inbox-sent", id=str(conv.id)))
 
 
 async def close_command(ctx: Context) -> None:
     """Close a conversation: /close <conversation>"""
     if len(ctx.args) != 1:
-        raise UserError("Usage: /close <conversation>")
+        raise UserError(Text("inbox-close-usage"))
     conv = await _inbox(ctx).close(conversation_id(ctx.args[0]))
-    await ctx.reply(f"#{conv.id} closed.")
+    await ctx.reply(ctx.t("inbox-closed-it", id=str(conv.id)))
 
 
 async def assign_command(ctx: Context) -> None:
     """Assign a conversation: /assign <conversation> [@admin or id]"""
     if len(ctx.args) not in (1, 2):
-        raise UserError("Usage: /assign <conversation> [@admin or id]")
+        raise UserError(Text("inbox-assign-usage"))
     target = ctx.user.id
     if len(ctx.args) == 2:
         ref = ctx.args[1]
@@ -119,10 +117,13 @@ async def assign_command(ctx: Context) -> None:
         else:
             found = await ctx.kernel.users.find(ref)
             if found is None:
-                raise UserError(f"I don't know {ref[:40]}.")
+                raise UserError(Text("inbox-unknown-admin", ref=ref[:40]))
             target = found.id
     conv = await _inbox(ctx).assign(conversation_id(ctx.args[0]), target)
-    await ctx.reply(f"#{conv.id} assigned to {'you' if target == ctx.user.id else target}.")
+    if target == ctx.user.id:
+        await ctx.reply(ctx.t("inbox-assigned-you", id=str(conv.id)))
+    else:
+        await ctx.reply(ctx.t("inbox-assigned", id=str(conv.id), admin=str(target)))
 
 
 async def stats_command(ctx: Context) -> None:
@@ -140,12 +141,13 @@ async def show_queue(ctx: Context, page: int, *, edit: bool) -> None:
     inbox = _inbox(ctx)
     convs, pages = await inbox.queue(page)
     if not convs:
-        text = "No open conversations." if page == 1 else f"There is no page {page}."
+        text = (ctx.t("inbox-empty") if page == 1
+                else ctx.t("inbox-no-page", page=page))
         await (ctx.edit(text) if edit else ctx.reply(text))
         return
     now = inbox.now()
     named = [(c, await inbox.sender_name(c.user_id)) for c in convs]
-    lines = [f"Open conversations, page {page} of {pages}:"]
+    lines = [ctx.t("inbox-queue-title", page=page, pages=pages)]
     lines += [views.queue_line(c, name, now) for c, name in named]
     text, buttons = "\n".join(lines), views.queue_buttons(named, page, pages)
     await (ctx.edit(text, buttons) if edit else ctx.reply(text, buttons))
@@ -169,11 +171,11 @@ async def show_card(ctx: Context, conv_id: int) -> None:
 
 async def on_button(ctx: Context) -> None:
     if not ctx.user.is_admin:  # the route is admin-only; checked again all the same
-        raise UserError("This is for the bot's admins only.")
+        raise UserError(Text("error-admins-only"))
     parts = (ctx.update.callback_data or "").split(":")
     if len(parts) not in (3, 4) or not all(p.isascii() and p.isdigit() and len(p) < 10
                                            for p in parts[2:]):
-        raise UserError("This button is no longer valid.")
+        raise UserError(Text("error-button-expired"))
     action, ident = parts[1], int(parts[2])
     arg = int(parts[3]) if len(parts) == 4 else None
     inbox = _inbox(ctx)
@@ -184,17 +186,17 @@ async def on_button(ctx: Context) -> None:
     elif action == "r":
         conv = await inbox.get(ident)
         if conv.status == "closed":
-            raise UserError(f"#{conv.id} is closed. Reopen it to answer.")
+            raise UserError(Text("inbox-reopen-to-answer", id=str(conv.id)))
         await ctx.kernel.cache.set(_replying_key(ctx), conv.id, REPLY_MODE_TTL)
-        sent = await ctx.reply(f"Write your answer to #{conv.id} as a reply to this message.")
+        sent = await ctx.reply(ctx.t("inbox-write-answer", id=str(conv.id)))
         await inbox.remember_copy(ctx.chat_id, sent, conv.id)
-        await ctx.answer(f"Answering #{conv.id}")
+        await ctx.answer(ctx.t("inbox-answering", id=str(conv.id)))
     elif action == "c":
         conv = await inbox.close(ident)
-        await ctx.answer(f"#{conv.id} closed.")
+        await ctx.answer(ctx.t("inbox-closed-it", id=str(conv.id)))
     elif action == "o":
         conv = await inbox.reopen(ident)
-        await ctx.answer(f"#{conv.id} reopened.")
+        await ctx.answer(ctx.t("inbox-reopened", id=str(conv.id)))
     elif action == "p" and arg is None:
         conv = await inbox.get(ident)
         await ctx.reply(f"Priority of #{conv.id} (now {conv.priority_name}):",
@@ -204,18 +206,18 @@ async def on_button(ctx: Context) -> None:
         await ctx.answer(f"#{conv.id} is now {PRIORITIES[conv.priority]}.")
     elif action == "a":
         conv = await inbox.assign(ident, ctx.user.id)
-        await ctx.answer(f"#{conv.id} is yours.")
+        await ctx.answer(ctx.t("inbox-yours", id=str(conv.id)))
     elif action in ("b", "u"):
         await ban(ctx, ident, banned=action == "b")
     else:
-        raise UserError("This button is no longer valid.")
+        raise UserError(Text("error-button-expired"))
 
 
 async def ban(ctx: Context, conv_id: int, *, banned: bool) -> None:
     conv = await _inbox(ctx).get(conv_id)
     if ctx.kernel.is_admin(conv.user_id):
-        raise UserError("Admins cannot be banned.")
+        raise UserError(Text("inbox-cannot-ban-admin"))
     reason = f"inbox #{conv.id}, by admin {ctx.user.id}" if banned else None
     await ctx.service("users").set_banned(conv.user_id, banned, reason)
-    word = "banned" if banned else "unbanned"
-    await ctx.answer(f"User {conv.user_id} {word}.")
+    await ctx.answer(ctx.t("inbox-user-banned" if banned else "inbox-user-unbanned",
+                           user=str(conv.user_id)))
