@@ -7,7 +7,6 @@ from core.errors import UserError
 from core.i18n import Text
 from core.parsing import parse_amount
 from plugins.admin_inbox import views
-from plugins.admin_inbox.models import PRIORITIES
 from plugins.admin_inbox.service import REPLY_MODE_TTL, REPLYING, InboxService
 
 MEDIA_KINDS = ("photo", "document")
@@ -148,8 +147,8 @@ async def show_queue(ctx: Context, page: int, *, edit: bool) -> None:
     now = inbox.now()
     named = [(c, await inbox.sender_name(c.user_id)) for c in convs]
     lines = [ctx.t("inbox-queue-title", page=page, pages=pages)]
-    lines += [views.queue_line(c, name, now) for c, name in named]
-    text, buttons = "\n".join(lines), views.queue_buttons(named, page, pages)
+    lines += [views.queue_line(c, name, now, ctx.t) for c, name in named]
+    text, buttons = "\n".join(lines), views.queue_buttons(named, page, pages, ctx.t)
     await (ctx.edit(text, buttons) if edit else ctx.reply(text, buttons))
 
 
@@ -159,10 +158,11 @@ async def show_card(ctx: Context, conv_id: int) -> None:
     user = await ctx.kernel.users.get(conv.user_id)
     assignee = None
     if conv.assigned_to is not None:
-        assignee = "you" if conv.assigned_to == ctx.user.id else str(conv.assigned_to)
+        assignee = (ctx.t("inbox-you") if conv.assigned_to == ctx.user.id
+                    else str(conv.assigned_to))
     text = views.card(conv, await inbox.sender_name(conv.user_id), await inbox.history(conv.id),
-                      inbox.now(), assignee)
-    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned)))
+                      inbox.now(), assignee, ctx.t)
+    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned), ctx.t))
     await inbox.remember_copy(ctx.chat_id, sent, conv.id)
 
 
@@ -199,11 +199,13 @@ async def on_button(ctx: Context) -> None:
         await ctx.answer(ctx.t("inbox-reopened", id=str(conv.id)))
     elif action == "p" and arg is None:
         conv = await inbox.get(ident)
-        await ctx.reply(f"Priority of #{conv.id} (now {conv.priority_name}):",
-                        views.priority_buttons(conv.id))
+        await ctx.reply(ctx.t("inbox-priority-of", id=str(conv.id),
+                              priority=views.priority(ctx.t, conv.priority)),
+                        views.priority_buttons(conv.id, ctx.t))
     elif action == "p" and arg is not None:
         conv = await inbox.set_priority(ident, arg)
-        await ctx.answer(f"#{conv.id} is now {PRIORITIES[conv.priority]}.")
+        await ctx.answer(ctx.t("inbox-priority-now", id=str(conv.id),
+                               priority=views.priority(ctx.t, conv.priority)))
     elif action == "a":
         conv = await inbox.assign(ident, ctx.user.id)
         await ctx.answer(ctx.t("inbox-yours", id=str(conv.id)))
