@@ -353,11 +353,12 @@ class Broadcaster:
                     rate: float | None = None) -> None:
         if row.progress_chat_id is None or row.progress_message_id is None:
             return
-        text = progress_text(row.id, Segment(row.segment, row.segment_value).label, status,
-                             counts, rate)
         try:
+            t = await self.kernel.texts_for(row.created_by)  # the admin who sent it
+            text = progress_text(t, row.id, Segment(row.segment, row.segment_value).label,
+                                 status, counts, rate)
             await self.kernel.send(EditMessage(row.progress_chat_id, row.progress_message_id,
-                                               text, progress_buttons(row.id, status)))
+                                               text, progress_buttons(t, row.id, status)))
         except Exception as exc:  # the progress message is a view: the broadcast goes on
             logger.warning("broadcast #{}: progress message not updated: {}", row.id, exc)
 
@@ -368,9 +369,10 @@ class Broadcaster:
         await self._show(row, row.status, counts)
         if row.status in (DONE, CANCELLED):
             try:
+                t = await self.kernel.texts_for(row.created_by)
                 await self.kernel.send(SendMessage(
                     row.progress_chat_id or row.created_by,
-                    final_report(row.id, row.status, counts, seconds)))
+                    final_report(t, row.id, row.status, counts, seconds)))
             except Exception as exc:
                 logger.warning("broadcast #{}: final report not sent: {}", row.id, exc)
         return str(row.status)
