@@ -1,1 +1,17 @@
 command-status = The bot's health: version, uptime, plugins, checks, recent errors
+monitoring-uptime-days = { $d }d { $h }h { $m }m
+monitoring-uptime-hours = { $h }h { $m }m
+monitoring-uptime-minutes = { $m }m { $s }s
+monitoring-version = Version { $version }, up { $uptime }
+monitoring-plugins = Plugins: { $plugins }
+monitoring-none = none
+monitoring-process = Memory { $memory } MB, event loop lag { $lag } ms (worst { $worst } ms)
+monitoring-health = Health: { $status }
+monitoring-health-ok = ok
+monitoring-health-failing = failing
+monitoring-check-ok = ok { $name }
+monitoring-check-failing = FAILING { $name }: { $error }
+monitoring-errors = Errors in the last hour:
+monitoring-no-errors = No errors in the last hour.
+monitoring-slowest = Slowest: { $list }
+monitoring-slow-item = { $name } { $ms } ms

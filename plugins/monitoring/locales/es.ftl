@@ -1,1 +1,17 @@
 command-status = Estado del bot: versión, tiempo en marcha, plugins, comprobaciones, errores recientes
+monitoring-uptime-days = { $d } d { $h } h { $m } min
+monitoring-uptime-hours = { $h } h { $m } min
+monitoring-uptime-minutes = { $m } min { $s } s
+monitoring-version = Versión { $version }, en marcha desde hace { $uptime }
+monitoring-plugins = Plugins: { $plugins }
+monitoring-none = ninguno
+monitoring-process = Memoria { $memory } MB, retraso del bucle de eventos { $lag } ms (máximo { $worst } ms)
+monitoring-health = Estado: { $status }
+monitoring-health-ok = bien
+monitoring-health-failing = con fallos
+monitoring-check-ok = bien { $name }
+monitoring-check-failing = FALLA { $name }: { $error }
+monitoring-errors = Errores en la última hora:
+monitoring-no-errors = Ningún error en la última hora.
+monitoring-slowest = Lo más lento: { $list }
+monitoring-slow-item = { $name } { $ms } ms

@@ -1,1 +1,17 @@
 command-status = Состояние бота: версия, время работы, плагины, проверки, недавние ошибки
+monitoring-uptime-days = { $d } д { $h } ч { $m } мин
+monitoring-uptime-hours = { $h } ч { $m } мин
+monitoring-uptime-minutes = { $m } мин { $s } с
+monitoring-version = Версия { $version }, работает { $uptime }
+monitoring-plugins = Плагины: { $plugins }
+monitoring-none = нет
+monitoring-process = Память { $memory } МБ, задержка цикла событий { $lag } мс (худшая { $worst } мс)
+monitoring-health = Состояние: { $status }
+monitoring-health-ok = в порядке
+monitoring-health-failing = есть сбои
+monitoring-check-ok = в порядке { $name }
+monitoring-check-failing = СБОЙ { $name }: { $error }
+monitoring-errors = Ошибки за последний час:
+monitoring-no-errors = За последний час ошибок нет.
+monitoring-slowest = Самое медленное: { $list }
+monitoring-slow-item = { $name } { $ms } мс
