@@ -291,7 +291,7 @@ class InboxService:
             lambda: Conversation.update(priority=level, priority_manual=True)
             .where(Conversation.id == conv_id).execute())
         if not updated:
-            raise UserError(f"There is no conversation #{conv_id}.")
+            raise UserError(Text("inbox-no-conversation", id=str(conv_id)))
         return await self.get(conv_id)
 
     async def assign(self, conv_id: int, admin_id: int) -> ConversationView:
@@ -301,7 +301,7 @@ class InboxService:
             lambda: Conversation.update(assigned_to=admin_id)
             .where(Conversation.id == conv_id).execute())
         if not updated:
-            raise UserError(f"There is no conversation #{conv_id}.")
+            raise UserError(Text("inbox-no-conversation", id=str(conv_id)))
         return await self.get(conv_id)
 
     # ---- to the operators ---------------------------------------------------------------------
