@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from core.i18n import Translator
+from core.pagination import Page, add_nav
 from core.types import Button, Keyboard, keyboard
+from plugins.admin_inbox.buttons import Act, OnConversation, QueuePage, SetPriority
 from plugins.admin_inbox.models import PRIORITIES
 
 TEXT_LIMIT = 4096  # Telegram's limit for a message
 CAPTION_LIMIT = 1024  # and for a caption
-PREFIX = "inbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +41,8 @@ class MessageView:
     created_at: datetime
 
 
-def data(action: str, conversation_id: int, arg: int | None = None) -> str:
-    """Button data: ids only; the server checks them again when pressed."""
-    return f"{PREFIX}:{action}:{conversation_id}" + ("" if arg is None else f":{arg}")
+def data(act: Act, conversation_id: int) -> str:
+    return OnConversation(act, conversation_id).pack()
 
 
 def fit(text: str, limit: int) -> str:
@@ -76,25 +76,25 @@ def header(conv: ConversationView, sender: str, t: Translator) -> str:
 
 
 def routed_buttons(conv_id: int, t: Translator) -> Keyboard:
-    return keyboard([Button(t("inbox-button-reply"), data("r", conv_id)),
-                     Button(t("inbox-button-close"), data("c", conv_id)),
-                     Button(t("inbox-button-priority"), data("p", conv_id))])
+    return keyboard([Button(t("inbox-button-reply"), data(Act.REPLY, conv_id)),
+                     Button(t("inbox-button-close"), data(Act.CLOSE, conv_id)),
+                     Button(t("inbox-button-priority"), data(Act.PRIORITY, conv_id))])
 
 
 def priority_buttons(conv_id: int, t: Translator) -> Keyboard:
-    return keyboard([Button(priority(t, level).capitalize(), data("p", conv_id, level))
+    return keyboard([Button(priority(t, level).capitalize(), SetPriority(conv_id, level).pack())
                      for level in range(len(PRIORITIES))])
 
 
 def card_buttons(conv: ConversationView, banned: bool, t: Translator) -> Keyboard:
-    open_or_close = (Button(t("inbox-button-reopen"), data("o", conv.id))
+    open_or_close = (Button(t("inbox-button-reopen"), data(Act.REOPEN, conv.id))
                      if conv.status == "closed"
-                     else Button(t("inbox-button-close"), data("c", conv.id)))
-    ban = (Button(t("inbox-button-unban"), data("u", conv.id)) if banned
-           else Button(t("inbox-button-ban"), data("b", conv.id)))
-    return keyboard([Button(t("inbox-button-reply"), data("r", conv.id)), open_or_close,
-                     Button(t("inbox-button-priority"), data("p", conv.id))],
-                    [Button(t("inbox-button-assign"), data("a", conv.id)), ban])
+                     else Button(t("inbox-button-close"), data(Act.CLOSE, conv.id)))
+    ban = (Button(t("inbox-button-unban"), data(Act.UNBAN, conv.id)) if banned
+           else Button(t("inbox-button-ban"), data(Act.BAN, conv.id)))
+    return keyboard([Button(t("inbox-button-reply"), data(Act.REPLY, conv.id)), open_or_close,
+                     Button(t("inbox-button-priority"), data(Act.PRIORITY, conv.id))],
+                    [Button(t("inbox-button-assign"), data(Act.ASSIGN, conv.id)), ban])
 
 
 def card(conv: ConversationView, sender: str, history: list[MessageView], now: datetime,
@@ -123,15 +123,9 @@ def queue_line(conv: ConversationView, sender: str, now: datetime, t: Translator
     return f"#{conv.id} {priority(t, conv.priority)} · {sender} · {wait}"
 
 
-def queue_buttons(convs: list[tuple[ConversationView, str]], page: int, pages: int,
+def queue_buttons(convs: list[tuple[ConversationView, str]], page: Page[ConversationView],
                   t: Translator) -> Keyboard:
     rows: list[list[Button]] = [[Button(fit(f"#{c.id} {priority(t, c.priority)} · {name}", 60),
-                                        data("v", c.id))] for c, name in convs]
-    nav = []
-    if page > 1:
-        nav.append(Button(t("page-previous"), f"{PREFIX}:l:{page - 1}"))
-    if page < pages:
-        nav.append(Button(t("page-next"), f"{PREFIX}:l:{page + 1}"))
-    if nav:
-        rows.append(nav)
+                                        data(Act.VIEW, c.id))] for c, name in convs]
+    add_nav(rows, page, lambda n: QueuePage(n + 1).pack(), t)
     return rows

@@ -70,3 +70,4 @@ inbox-another-open = This user already has another open conversation.
 inbox-not-closed = Conversation #{ $id } is not closed.
 inbox-unknown-priority = Unknown priority.
 inbox-not-an-admin = { $admin } is not one of the bot's admins.
+inbox-which-conversation = Which conversation?

@@ -68,3 +68,4 @@ inbox-another-open = Este usuario ya tiene otra conversación abierta.
 inbox-not-closed = La conversación #{ $id } no está cerrada.
 inbox-unknown-priority = Prioridad desconocida.
 inbox-not-an-admin = { $admin } no es administrador del bot.
+inbox-which-conversation = ¿Qué conversación?

@@ -68,3 +68,4 @@ inbox-another-open = У этого пользователя уже есть др
 inbox-not-closed = Разговор #{ $id } не закрыт.
 inbox-unknown-priority = Неизвестный приоритет.
 inbox-not-an-admin = { $admin } не администратор бота.
+inbox-which-conversation = Какой разговор?
