@@ -184,7 +184,8 @@ async def show_card(ctx: Context, conv_id: int) -> None:
                     else str(conv.assigned_to))
     text = views.card(conv, await inbox.sender_name(conv.user_id), await inbox.history(conv.id),
                       inbox.now(), assignee, ctx.t)
-    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned), ctx.t))
+    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned),
+                                                    ctx.t)).sent()
     await inbox.remember_copy(ctx.chat_id, sent, conv.id)
 
 

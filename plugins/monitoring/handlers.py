@@ -46,6 +46,9 @@ async def status(ctx: Context) -> None:
         lines.append("  " + (t("monitoring-check-ok", name=name) if check["ok"] else
                              t("monitoring-check-failing", name=name,
                                error=check["error"][:120])))
+    journal = health["checks"].get("journal", {})
+    if journal.get("dead_letters"):
+        lines.append(t("monitoring-dead-letters", count=journal["dead_letters"]))
     errors = monitor.recent_errors()
     if errors:
         lines.append(t("monitoring-errors"))

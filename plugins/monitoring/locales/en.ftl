@@ -15,3 +15,4 @@ monitoring-errors = Errors in the last hour:
 monitoring-no-errors = No errors in the last hour.
 monitoring-slowest = Slowest: { $list }
 monitoring-slow-item = { $name } { $ms } ms
+monitoring-dead-letters = Dead letters: { $count } updates failed every attempt (python -m core journal list, then replay ID)

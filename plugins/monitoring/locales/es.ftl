@@ -15,3 +15,4 @@ monitoring-errors = Errores en la última hora:
 monitoring-no-errors = Ningún error en la última hora.
 monitoring-slowest = Lo más lento: { $list }
 monitoring-slow-item = { $name } { $ms } ms
+monitoring-dead-letters = Cartas muertas: { $count } (actualizaciones que fallaron en todos los intentos; python -m core journal list y luego replay ID)

@@ -15,3 +15,4 @@ monitoring-errors = Ошибки за последний час:
 monitoring-no-errors = За последний час ошибок нет.
 monitoring-slowest = Самое медленное: { $list }
 monitoring-slow-item = { $name } { $ms } мс
+monitoring-dead-letters = Мёртвые письма: { $count } (обновления, которые не удалось обработать ни с одной попытки; python -m core journal list, затем replay ID)
