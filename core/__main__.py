@@ -234,6 +234,21 @@ def cmd_texts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_plugin(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.scaffold import new_plugin
+
+    try:
+        root = new_plugin(args.name, Path(args.dir))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {root}: run its tests with `python -m pytest {root / 'tests'}`, "
+          f"install it with `pip install -e {root}` and enable '{args.name}' in settings.toml")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -248,6 +263,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("health", help="print the health checks as JSON")
     p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
     p.add_argument("action", choices=("check", "extract"))
+    p = sub.add_parser("new-plugin", help="write a working plugin project to start from")
+    p.add_argument("name", help="the plugin's name, such as weather")
+    p.add_argument("--dir", default=".", help="where to create it (default: here)")
     args = parser.parse_args(argv)
     command = args.command or "run"
     if command == "run" and not hasattr(args, "script"):
@@ -260,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "doctor": lambda: cmd_doctor(args),
         "health": lambda: cmd_health(args),
         "texts": lambda: cmd_texts(args),
+        "new-plugin": lambda: cmd_new_plugin(args),
     }
     try:
         return handlers[command]()
