@@ -1,4 +1,5 @@
-"""`python -m core [run|console|migrate|plugins|doctor|health|texts]`. `run` is the default.
+"""`python -m core [run|console|migrate|plugins|doctor|health|journal|texts]`. `run` is the
+default.
 
 Exit status 2 means the configuration is wrong; nothing was opened.
 """
@@ -201,7 +202,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
     async def check() -> dict[str, Any]:
         kernel.attach(_Silent())
-        await kernel.start()
+        await kernel.start(serve=False)  # looks only: handles no journaled update
         try:
             return await kernel.health()
         finally:
@@ -210,6 +211,51 @@ def cmd_health(args: argparse.Namespace) -> int:
     report = asyncio.run(check())
     print(json.dumps(report, indent=2, default=str))
     return 0 if report["status"] == "ok" else 1
+
+
+# ---- journal -----------------------------------------------------------------------------------
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    """List journal entries (dead letters by default), or make one pending again: the running
+    bot picks it up within `pipeline.poll_interval` seconds."""
+    from core.journal import SqlJournal
+    from core.models import JournalEntry
+
+    kernel = configure()
+    db = Database.from_settings(kernel.settings, kernel.root)
+    db.bind([JournalEntry])
+    journal = SqlJournal(db)
+    redact = kernel.redact
+
+    async def work() -> int:
+        if args.action == "replay":
+            if args.id is None:
+                print("usage: python -m core journal replay ID", file=sys.stderr)
+                return 2
+            entry = await journal.replay(args.id)
+            if entry is None:
+                print(f"no finished journal entry {args.id}", file=sys.stderr)
+                return 1
+            print(f"entry {entry.id} ({entry.key}) is pending again: the running bot handles "
+                  "it shortly")
+            return 0
+        entries = await journal.list(args.state, args.limit)
+        for e in entries:
+            u = e.update
+            what = f"/{u.command}" if u.command else u.kind.value
+            print(f"{e.id:>8}  {e.created_at:%Y-%m-%d %H:%M:%S}  {u.key}  user {u.user.id}  "
+                  f"{what}  attempts {e.attempts}  {redact(e.error or '')[:200]}")
+        counts = await journal.counts()
+        print(f"{len(entries)} {args.state} entr{'y' if len(entries) == 1 else 'ies'} shown; "
+              f"journal: {counts['pending']} pending, {counts['dead']} dead, "
+              f"{counts['done']} done")
+        return 0
+
+    try:
+        return asyncio.run(work())
+    finally:
+        db.close()
 
 
 # ---- texts -------------------------------------------------------------------------------------
@@ -261,6 +307,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
     sub.add_parser("doctor", help="check settings, database, migrations, Redis")
     sub.add_parser("health", help="print the health checks as JSON")
+    p = sub.add_parser("journal", help="list dead letters (or other entries), replay one")
+    p.add_argument("action", choices=("list", "replay"))
+    p.add_argument("id", nargs="?", type=int, help="the entry to replay")
+    p.add_argument("--state", choices=("dead", "pending", "done"), default="dead")
+    p.add_argument("--limit", type=int, default=50)
     p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
     p.add_argument("action", choices=("check", "extract"))
     p = sub.add_parser("new-plugin", help="write a working plugin project to start from")
@@ -277,6 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),
         "health": lambda: cmd_health(args),
+        "journal": lambda: cmd_journal(args),
         "texts": lambda: cmd_texts(args),
         "new-plugin": lambda: cmd_new_plugin(args),
     }
