@@ -29,6 +29,9 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(PY) -m ruff check .
 
+typecheck: $(STAMP)
+	$(PY) -m mypy
+
 texts: $(STAMP)
 	$(PY) -m core texts check
 

@@ -288,6 +288,21 @@ def cmd_texts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_plugin(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.scaffold import new_plugin
+
+    try:
+        root = new_plugin(args.name, Path(args.dir))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created {root}: run its tests with `python -m pytest {root / 'tests'}`, "
+          f"install it with `pip install -e {root}` and enable '{args.name}' in settings.toml")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logs.quiet()  # from the first line on: no locals in a traceback, URL passwords masked
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
@@ -311,6 +326,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
     p.add_argument("action", choices=("check", "extract"))
     operations.add_parsers(sub)
+    p = sub.add_parser("new-plugin", help="write a working plugin project to start from")
+    p.add_argument("name", help="the plugin's name, such as weather")
+    p.add_argument("--dir", default=".", help="where to create it (default: here)")
     args = parser.parse_args(argv)
     command = args.command or "run"
     if command == "run" and not hasattr(args, "script"):
@@ -326,6 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "texts": lambda: cmd_texts(args),
         **{name: (lambda run=run: run(configure(args), args))
            for name, run in operations.COMMANDS.items()},
+        "new-plugin": lambda: cmd_new_plugin(args),
     }
     try:
         return handlers[command]()

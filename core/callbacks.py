@@ -137,7 +137,8 @@ def _bool_field(name: str) -> _Field:
 
 
 def _field_for(name: str, hint: Any) -> _Field:
-    base, extras = hint, ()
+    base: Any = hint
+    extras: tuple[Any, ...] = ()
     if typing.get_origin(hint) is typing.Annotated:
         base, *rest = typing.get_args(hint)
         extras = tuple(rest)

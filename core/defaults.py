@@ -31,7 +31,7 @@ async def help_(ctx: Context) -> None:
     """What this bot can do"""
     kernel, t = ctx.kernel, ctx.t
     lines = [t("help-title")]
-    admin_lines = []
+    admin_lines: list[str] = []
     for command in kernel.commands_for(ctx.user.is_admin):
         line = t("help-line", command=command.name, description=kernel.describe(command, t))
         (admin_lines if command.admin_only else lines).append(line)

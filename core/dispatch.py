@@ -201,7 +201,7 @@ class Dispatcher:
             rate = self.callback_rate if isinstance(route, CallbackRoute) else self.default_rate
             scope = "callbacks" if isinstance(route, CallbackRoute) else "*"
         else:
-            scope = getattr(route, "name", None) or getattr(route, "prefix", "?")
+            scope = str(getattr(route, "name", None) or getattr(route, "prefix", "?"))
         wait = await self.kernel.limiter.hit(rate, "in", scope, user_id)
         if wait is None:
             return False

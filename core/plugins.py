@@ -10,6 +10,7 @@ cannot be disabled; its hook implementations are `trylast`, so any plugin can ov
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from types import ModuleType

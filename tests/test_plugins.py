@@ -147,3 +147,11 @@ def test_plugins_command_lists_enabled_plugins() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert f"[enabled ] {SAMPLE}" in done.stdout
+
+
+def test_every_hook_is_in_the_plugin_authors_reference() -> None:
+    reference = (ROOT / "docs" / "plugins.md").read_text()
+    specs = [name for name, f in inspect.getmembers(hookspecs, inspect.isfunction)
+             if hasattr(f, "core_spec")]
+    missing = [name for name in specs if f"`{name}(" not in reference]
+    assert missing == []

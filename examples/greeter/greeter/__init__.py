@@ -1,0 +1,1 @@
+"""The greeter plugin (hooks in plugin.py)."""

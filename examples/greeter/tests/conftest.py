@@ -1,0 +1,6 @@
+"""Makes the plugin importable when its tests run from a checkout of it."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
