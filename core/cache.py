@@ -15,6 +15,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from core.outage import Outage
+
 T = TypeVar("T")
 _MISSING: Any = object()
 
@@ -176,11 +178,13 @@ class MemoryCache(Cache):
 class RedisCache(Cache):
     """Shared by every worker; keys live under `namespace:`."""
 
-    def __init__(self, url: str, namespace: str = "bot", default_ttl: int = 300) -> None:
+    def __init__(self, url: str, namespace: str = "bot", default_ttl: int = 300,
+                 timeout: float = 2.0) -> None:
         import redis.asyncio as redis
 
         super().__init__(default_ttl)
-        self.redis = redis.Redis.from_url(url)
+        self.redis = redis.Redis.from_url(url, socket_timeout=timeout,
+                                          socket_connect_timeout=timeout)
         self.namespace = namespace + ":"
 
     def _k(self, key: str) -> str:
@@ -227,8 +231,84 @@ class RedisCache(Cache):
         await self.redis.aclose()
 
 
-def from_settings(settings: Any) -> Cache:
+class FallbackCache(Cache):
+    """Redis while it answers; the process's memory with a short TTL while it does not.
+
+    Invalidations made during an outage are replayed on Redis when it returns, so nothing
+    dropped meanwhile is read back stale from Redis afterwards."""
+
+    def __init__(self, primary: RedisCache, outage: Outage, fallback_ttl: float = 30.0,
+                 max_entries: int = 50_000) -> None:
+        super().__init__(primary.default_ttl)
+        self.primary = primary
+        self.outage = outage
+        self.fallback_ttl = fallback_ttl
+        self.memory = MemoryCache(max_entries=max_entries, default_ttl=int(fallback_ttl))
+        self._missed: list[tuple[str, str]] = []  # ("key" | "prefix", value)
+
+    async def _call(self, op: str, *args: Any, ttl: float | None = None,
+                    with_ttl: bool = False) -> Any:
+        async def on_redis() -> Any:
+            if self._missed:
+                await self._replay()
+            return await getattr(self.primary, op)(*args, *((ttl,) if with_ttl else ()))
+
+        short = (min(ttl or self.default_ttl, self.fallback_ttl),) if with_ttl else ()
+        return await self.outage.call(on_redis,
+                                      lambda: getattr(self.memory, op)(*args, *short))
+
+    async def _replay(self) -> None:
+        while self._missed:
+            kind, value = self._missed[0]
+            if kind == "key":
+                await self.primary.delete(value)
+            else:
+                await self.primary.delete_prefix(value)
+            self._missed.pop(0)
+        await self.memory.clear()
+
+    async def _get(self, key: str) -> Any:
+        return await self._call("_get", key)
+
+    async def set(self, key: str, value: Any, ttl: float | None = None) -> None:
+        await self._call("set", key, value, ttl=ttl, with_ttl=True)
+
+    async def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
+        return bool(await self._call("add", key, value, ttl=ttl, with_ttl=True))
+
+    async def delete(self, key: str) -> None:
+        await self._call("delete", key)
+        if self.outage.degraded:
+            self._missed.append(("key", key))
+
+    async def delete_prefix(self, prefix: str) -> int:
+        count = int(await self._call("delete_prefix", prefix))
+        if self.outage.degraded:
+            self._missed.append(("prefix", prefix))
+        return count
+
+    async def entries(self) -> int:
+        return int(await self._call("entries"))
+
+    async def clear(self) -> None:
+        await self.memory.clear()
+        await self._call("clear")
+        if self.outage.degraded:
+            self._missed.append(("prefix", ""))
+
+    async def ping(self) -> float:
+        return await self.primary.ping()
+
+    async def close(self) -> None:
+        await self.primary.close()
+
+
+def from_settings(settings: Any, outage: Outage | None = None) -> Cache:
+    """Redis with a fallback to memory when `outage` is given (the kernel's), else as set."""
     c = settings.cache
     if c.backend == "redis":
-        return RedisCache(c.url, namespace=c.namespace, default_ttl=c.default_ttl)
+        redis_cache = RedisCache(c.url, namespace=c.namespace, default_ttl=c.default_ttl)
+        if outage is None:
+            return redis_cache
+        return FallbackCache(redis_cache, outage, max_entries=c.max_entries)
     return MemoryCache(max_entries=c.max_entries, default_ttl=c.default_ttl)

@@ -6,6 +6,7 @@ import asyncio
 import heapq
 import itertools
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from core.tasks import BackgroundTask
@@ -34,6 +35,8 @@ class VirtualClock:
 
     def __init__(self, start: float = 0.0, idle_turns: int = 20) -> None:
         self._now = start
+        # Work the loop cannot see (a database call on a thread): time stands still meanwhile.
+        self.busy: list[Callable[[], bool]] = []
         self._sleepers: list[tuple[float, int, asyncio.Future[None]]] = []
         self._seq = itertools.count()
         self._idle_turns = idle_turns
@@ -67,6 +70,9 @@ class VirtualClock:
         while True:
             for _ in range(self._idle_turns):
                 await asyncio.sleep(0)
+            if any(busy() for busy in self.busy):
+                await asyncio.sleep(0.001)  # let the threads finish, in real time
+                continue
             self.advance()
 
     def start(self) -> None:

@@ -156,6 +156,7 @@ class Database:
         # nobody listens.
         self.observers: list[CallObserver] = []
         self._executor = ThreadPoolExecutor(max_workers=pool_size, thread_name_prefix="db")
+        self.in_flight = 0  # calls on the pool's threads now (a virtual clock waits for them)
 
     @classmethod
     def from_settings(cls, settings: Any, root: Path = ROOT) -> Database:
@@ -175,13 +176,19 @@ class Database:
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` on the pool's thread, inside a connection context, with retries."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._call, fn, args, False)
+        return await self._on_thread(fn, args, False)
 
     async def transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Like `run`, inside one transaction: everything `fn` writes commits together."""
+        return await self._on_thread(fn, args, True)
+
+    async def _on_thread(self, fn: Callable[..., T], args: tuple[Any, ...], atomic: bool) -> T:
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, self._call, fn, args, True)
+        self.in_flight += 1
+        try:
+            return await loop.run_in_executor(self._executor, self._call, fn, args, atomic)
+        finally:
+            self.in_flight -= 1
 
     def call(self, fn: Callable[..., T], *args: Any, atomic: bool = False) -> T:
         """The synchronous form, for command-line tools and migrations (not for handlers)."""

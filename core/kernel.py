@@ -33,6 +33,7 @@ from core.dispatch import Dispatcher, Routes
 from core.errors import ConfigError, PluginError, UserError
 from core.journal import Journal, SqlJournal
 from core.models import MODELS
+from core.outage import Outage
 from core.outbox import Outbox
 from core.pipeline import Pipeline, PipelineSettings
 from core.ratelimit import InboundLimiter, Pacer
@@ -174,12 +175,19 @@ class Kernel:
         for _, declared in self.collect("register_models"):
             models.extend(declared)
         self.db.bind(models)
+        # A virtual clock (tests, benchmarks) stands still while the database works.
+        busy = getattr(self.clock, "busy", None)
+        if isinstance(busy, list):
+            busy.append(lambda: self.db.in_flight > 0)
         pipeline_settings = PipelineSettings.from_settings(s)
         self.journal: Journal = SqlJournal(self.db, lease=s.pipeline.lease)
         # Finished entries are remembered for a while so that a redelivery is recognised.
         await self.journal.prune(s.pipeline.keep_done)
-        self.cache = cache_module.from_settings(s)
-        self.limiter = InboundLimiter(s.ratelimit.storage)
+        # Redis, when used, may go away: the cache and the rate limits then fall back to the
+        # process's memory (degraded, said once) and use Redis again when it answers.
+        self.redis_outage = Outage("redis", "process memory")
+        self.cache = cache_module.from_settings(s, self.redis_outage)
+        self.limiter = InboundLimiter(s.ratelimit.storage, self.redis_outage)
         pacer = Pacer.from_settings(s, self.clock) if s.outbound.enabled else None
         self.outbox = Outbox(self.transport.execute, self.clock, pacer, self._unreachable,
                              getattr(self.transport, "expand", None))

@@ -16,6 +16,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 from limits.storage import storage_from_string
 
 from core.clock import Clock
+from core.outage import Outage
 
 
 def _storage_uri(uri: str) -> tuple[str, dict[str, Any]]:
@@ -27,12 +28,17 @@ def _storage_uri(uri: str) -> tuple[str, dict[str, Any]]:
 
 
 class InboundLimiter:
-    """Per-user limits: `await limiter.hit("5/minute", "cmd", "buy", user_id)`."""
+    """Per-user limits: `await limiter.hit("5/minute", "cmd", "buy", user_id)`.
 
-    def __init__(self, storage: str = "memory://") -> None:
+    With a shared storage (Redis) and an `outage`, a storage that does not answer is replaced
+    by a limiter in the process's memory until it answers again (degraded, never down)."""
+
+    def __init__(self, storage: str = "memory://", outage: Outage | None = None) -> None:
         uri, options = _storage_uri(storage)
         self.storage = storage_from_string(uri, **options)
         self.strategy = MovingWindowRateLimiter(self.storage)  # type: ignore[arg-type]
+        self.outage = outage if not uri.startswith("async+memory") else None
+        self.local = MovingWindowRateLimiter(storage_from_string("async+memory://"))  # type: ignore[arg-type]
         self._items: dict[str, RateLimitItem] = {}
 
     def item(self, rate: str) -> RateLimitItem:
@@ -44,9 +50,17 @@ class InboundLimiter:
     async def hit(self, rate: str, *identifiers: str) -> float | None:
         """Count one hit. None when allowed; otherwise seconds until the next is allowed."""
         item = self.item(rate)
-        if await self.strategy.hit(item, *identifiers):
+        if self.outage is None:
+            return await self._hit(self.strategy, item, identifiers)
+        return await self.outage.call(lambda: self._hit(self.strategy, item, identifiers),
+                                      lambda: self._hit(self.local, item, identifiers))
+
+    @staticmethod
+    async def _hit(strategy: MovingWindowRateLimiter, item: RateLimitItem,
+                   identifiers: tuple[str, ...]) -> float | None:
+        if await strategy.hit(item, *identifiers):
             return None
-        stats = await self.strategy.get_window_stats(item, *identifiers)
+        stats = await strategy.get_window_stats(item, *identifiers)
         return max(1.0, stats.reset_time - time.time())
 
     async def clear(self) -> None:

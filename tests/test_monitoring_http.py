@@ -141,7 +141,7 @@ async def test_readyz_follows_the_telegram_client_connection(tmp_path: Path) -> 
                 assert response.status == 200
 
 
-async def test_readyz_names_an_unreachable_redis_and_recovers(tmp_path: Path) -> None:
+async def test_readyz_says_degraded_while_redis_is_unreachable_and_recovers(tmp_path: Path) -> None:
     real = urlsplit(redis_url())
     proxy = TcpProxy(real.hostname or "127.0.0.1", real.port or 6379)
     await proxy.start()
@@ -151,11 +151,14 @@ async def test_readyz_names_an_unreachable_redis_and_recovers(tmp_path: Path) ->
         status, body = await get_json(bot, "/readyz")
         assert status == 200 and body["checks"]["redis"]["ok"] is True
         await proxy.cut()
+        # Without Redis the bot still answers (memory cache, local limits): degraded, not down.
         status, body = await get_json(bot, "/readyz")
-        assert status == 503 and body["failing"] == ["redis"]
+        assert status == 200 and body["status"] == "degraded"
+        assert body["degraded"] == ["redis"] and body["failing"] == []
+        assert body["checks"]["redis"]["ok"] is False
         await proxy.start()  # same port: Redis is back
         status, body = await get_json(bot, "/readyz")
-        assert status == 200 and body["failing"] == []
+        assert status == 200 and body["status"] == "ready" and body["degraded"] == []
     await proxy.cut()
 
 

@@ -137,9 +137,12 @@ class Monitor:
         names = list(parts)
         results = await asyncio.gather(*(self._timed(parts[n]) for n in names))
         checks = dict(zip(names, results, strict=True))
-        failing = [n for n in names if not checks[n]["ok"]]
-        return not failing, {"status": "ready" if not failing else "unready",
-                             "failing": failing, "checks": checks, "process": self.process()}
+        # Without Redis the bot still answers (memory cache, local rate limits): degraded.
+        degraded = [n for n in ("redis",) if n in checks and not checks[n]["ok"]]
+        failing = [n for n in names if not checks[n]["ok"] and n not in degraded]
+        status = "unready" if failing else "degraded" if degraded else "ready"
+        return not failing, {"status": status, "failing": failing, "degraded": degraded,
+                             "checks": checks, "process": self.process()}
 
     async def _timed(self, check: Any) -> dict[str, Any]:
         try:
