@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import functools
 import importlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -303,6 +304,11 @@ def cmd_new_plugin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operation(run: Callable[[Kernel, argparse.Namespace], int],
+               args: argparse.Namespace) -> int:
+    return run(configure(args), args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     logs.quiet()  # from the first line on: no locals in a traceback, URL passwords masked
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
@@ -333,7 +339,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command or "run"
     if command == "run" and not hasattr(args, "script"):
         args.script = None
-    handlers = {
+    handlers: dict[str, Callable[[], int]] = {
         "run": lambda: cmd_run(args),
         "console": lambda: cmd_run(args, console=True),
         "migrate": lambda: cmd_migrate(args),
@@ -342,7 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "health": lambda: cmd_health(args),
         "journal": lambda: cmd_journal(args),
         "texts": lambda: cmd_texts(args),
-        **{name: (lambda run=run: run(configure(args), args))
+        **{name: functools.partial(_operation, run, args)
            for name, run in operations.COMMANDS.items()},
         "new-plugin": lambda: cmd_new_plugin(args),
     }

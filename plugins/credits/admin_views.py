@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import peewee
-
 from core.errors import UserError
 from plugins.credits.models import CreditAccount
 
@@ -42,8 +40,9 @@ async def tier_members(service: CreditsService, value: str) -> list[int]:
         where: Any = column >= low
         if high is not None:
             where = where & (column < high)
-        query: peewee.ModelSelect = CreditAccount.select(CreditAccount.user_id).where(where)
-        return [row.user_id for row in query]
+        query = CreditAccount.select(CreditAccount.user_id).where(where)
+        rows: Any = query.tuples()
+        return [int(row[0]) for row in rows]
 
     return await service.db.run(fetch)
 
