@@ -1,4 +1,6 @@
-"""`python -m core [run|console|migrate|plugins|doctor|health]`. `run` is the default.
+"""`python -m core [run|console|receiver|worker|migrate|plugins|doctor|health]`. `run` is
+the default: the embedded bot, receiving and handling in one process. `receiver` and
+`worker --name NAME` spread one bot over processes through `pipeline.broker` (Redis).
 
 Exit status 2 means the configuration is wrong; nothing was opened.
 """
@@ -16,7 +18,7 @@ from typing import Any
 
 from loguru import logger
 
-from core import logs, migrate, plugins
+from core import logs, migrate, plugins, roles
 from core.db import Database
 from core.errors import ConfigError, PluginError
 from core.kernel import Kernel
@@ -72,6 +74,51 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
         transport = ConsoleTransport(kernel)
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(kernel, transport, args.script))
+    return 0
+
+
+# ---- receiver / worker ---------------------------------------------------------------------------
+
+
+def _needs_broker(kernel: Kernel, role: str) -> bool:
+    if kernel.settings.pipeline.broker:
+        return True
+    print(f"The {role} role needs a broker: set pipeline.broker = \"redis://...\" in "
+          "settings.toml (or BOT_PIPELINE__BROKER); `python -m core` alone runs everything "
+          "in one process.", file=sys.stderr)
+    return False
+
+
+def cmd_receiver(args: argparse.Namespace) -> int:
+    kernel = configure()
+    if not _needs_broker(kernel, "receiver"):
+        return 2
+    if not kernel.settings.telegram.bot_token:
+        print("The receiver needs telegram.bot_token (and api_id, api_hash) in .secrets.toml.",
+              file=sys.stderr)
+        return 2
+    from core.transports.telegram import TelegramTransport
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(roles.serve_receiver(
+            kernel, TelegramTransport(kernel, roles.receiving_client(kernel))))
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    kernel = configure()
+    if not _needs_broker(kernel, "worker"):
+        return 2
+    if kernel.settings.telegram.bot_token:
+        from core.transports.telegram import TelegramTransport
+
+        transport: Any = TelegramTransport(kernel, roles.sending_client(kernel, args.name))
+    else:
+        from core.transports.console import ConsoleTransport
+
+        transport = ConsoleTransport(kernel)  # no token: replies printed, for trying it out
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(roles.serve_worker(kernel, transport, args.name))
     return 0
 
 
@@ -162,7 +209,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
                "check database.url, that the server runs and the database exists")
     finally:
         db.close()
-    for what, url in (("cache", s.cache.url if s.cache.backend == "redis" else None),
+    for what, url in (("broker", s.pipeline.broker or None),
+                      ("outbound flood budget", s.outbound.storage
+                       if s.outbound.storage.startswith("redis") else None),
+                      ("cache", s.cache.url if s.cache.backend == "redis" else None),
                       ("rate limits", s.ratelimit.storage
                        if s.ratelimit.storage.startswith("redis") else None)):
         if url is None:
@@ -170,10 +220,17 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         try:
             import redis
 
-            redis.Redis.from_url(url, socket_timeout=2).ping()
-            report(True, f"{what}: Redis reachable")
+            client = redis.Redis.from_url(url, socket_timeout=2)
+            version = str(client.info("server")["redis_version"])
+            where = url.rsplit("@", 1)[-1]  # never the password
+            if what == "broker" and roles.version_tuple(version) < roles.BROKER_REDIS:
+                report(False, f"broker: Redis {version} at {where} lacks XAUTOCLAIM",
+                       "use Redis 6.2 or newer")
+            else:
+                report(True, f"{what}: Redis {version} reachable")
         except Exception as exc:
-            report(False, f"{what}: Redis at {url}: {exc}", "start Redis or fix the URL")
+            report(False, f"{what}: Redis at {url.rsplit('@', 1)[-1]}: {type(exc).__name__}",
+                   "start Redis or fix the URL")
     if s.telegram.bot_token:
         try:
             importlib.import_module("pyrogram")
@@ -221,6 +278,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                            ("console", "chat with the bot in this terminal")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--script", help="play a file of chat lines, then stop")
+    sub.add_parser("receiver", help="receive Telegram updates onto pipeline.broker; handle none")
+    p = sub.add_parser("worker", help="handle updates from pipeline.broker, send replies")
+    p.add_argument("--name", required=True, help="this worker's name, unique among workers")
     p = sub.add_parser("migrate", help="apply pending migrations")
     p.add_argument("--plan", action="store_true", help="only list pending migrations")
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
@@ -233,6 +293,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "run": lambda: cmd_run(args),
         "console": lambda: cmd_run(args, console=True),
+        "receiver": lambda: cmd_receiver(args),
+        "worker": lambda: cmd_worker(args),
         "migrate": lambda: cmd_migrate(args),
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),

@@ -32,6 +32,15 @@ def _is_int_list(value: Any) -> bool:
                                            for v in value)
 
 
+def _memory_or_redis(value: Any) -> bool:
+    return isinstance(value, str) and (value == "memory" or value.startswith(("redis://",
+                                                                           "rediss://")))
+
+
+def _empty_or_redis(value: Any) -> bool:
+    return value == "" or (_memory_or_redis(value) and value != "memory")
+
+
 def _scheme_ok(url: Any) -> bool:
     return isinstance(url, str) and url.split("://", 1)[0] in DB_SCHEMES and "://" in url
 
@@ -69,6 +78,17 @@ CORE_VALIDATORS: list[Validator] = [
     Validator("outbound.chat_per_second", default=1, is_type_of=(int, float), gt=0),
     Validator("outbound.group_per_minute", default=20, is_type_of=(int, float), gt=0),
     Validator("outbound.chat_burst", default=3, is_type_of=int, gte=1),
+    Validator("outbound.storage", default="memory", condition=_memory_or_redis,
+              messages={"condition": "outbound.storage must be \"memory\" or a redis:// URL"}),
+    Validator("outbound.shared_margin", default=0.05, is_type_of=(int, float), gte=0, lte=1),
+    Validator("pipeline.broker", default="", condition=_empty_or_redis,
+              messages={"condition": "pipeline.broker must be empty (the embedded journal) or "
+                                     "a redis:// URL"}),
+    Validator("pipeline.shards", default=16, is_type_of=int, gte=1, lte=1024),
+    Validator("pipeline.claim_after", default=30, is_type_of=(int, float), gte=1, lte=3600),
+    Validator("pipeline.max_attempts", default=5, is_type_of=int, gte=1, lte=100),
+    Validator("pipeline.max_backlog", default=10_000, is_type_of=int, gte=1),
+    Validator("pipeline.worker_concurrency", default=64, is_type_of=int, gte=1, lte=10_000),
     Validator("dispatch.seen_ttl", default=86_400, is_type_of=int, gte=60),
     Validator("dispatch.durable_kinds", default=["payment"], is_type_of=list),
     Validator("logging.level", default="INFO",

@@ -17,7 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 from dynaconf import Dynaconf
@@ -29,13 +29,18 @@ from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import PluginError
+from core.flood import SharedPacer
 from core.logs import Redactor
 from core.models import MODELS, SeenUpdate, utcnow
 from core.outbox import Outbox
-from core.ratelimit import InboundLimiter, Pacer
+from core.ratelimit import InboundLimiter, Pacer, Pacing
 from core.runtime import RuntimeSettings
 from core.types import Action, Command, HealthCheck, Sent, Update
 from core.users import Users
+
+if TYPE_CHECKING:
+    from core.broker import RedisJournal
+    from core.workers import Receiver
 
 
 class Transport(Protocol):
@@ -63,6 +68,9 @@ class Kernel:
         self._listening: dict[str, bool] = {}
         self._warned_no_charge = False
         self.redact = Redactor(())  # replaced once settings are validated
+        # The receiver role (core/workers.py): updates go onto the broker, handled elsewhere.
+        self.receiver: Receiver | None = None
+        self.broker: RedisJournal | None = None  # receiver and workers: the shared journal
 
     # ---- configuration (nothing opened yet) ---------------------------------------------------
 
@@ -131,7 +139,7 @@ class Kernel:
                           .execute())
         self.cache = cache_module.from_settings(s)
         self.limiter = InboundLimiter(s.ratelimit.storage)
-        pacer = Pacer.from_settings(s, self.clock) if s.outbound.enabled else None
+        pacer = self._pacer() if s.outbound.enabled else None
         self.outbox = Outbox(self.transport.execute, self.clock, pacer, self._unreachable,
                              getattr(self.transport, "expand", None))
         self.users = Users(self.db, self.cache, self.admins)
@@ -155,6 +163,13 @@ class Kernel:
         logger.info("kernel started: plugins {}, {} commands, database {}",
                     ", ".join(p.name for p in self.plugins), len(self.routes.commands),
                     self.db.kind)
+
+    def _pacer(self) -> Pacing:
+        local = Pacer.from_settings(self.settings, self.clock)
+        if self.settings.outbound.storage.startswith("redis"):
+            # Several processes send with one token: Telegram counts them together.
+            return SharedPacer.from_settings(self.settings, local)
+        return local
 
     async def stop(self) -> None:
         await self.emit("shutdown", kernel=self)
@@ -189,6 +204,9 @@ class Kernel:
     # ---- per update ---------------------------------------------------------------------------
 
     async def handle(self, update: Update) -> str:
+        if self.receiver is not None:
+            await self.receiver.ingest([update])
+            return "journaled"
         return await self.dispatcher.handle(update)
 
     async def send(self, action: Action) -> Sent:
