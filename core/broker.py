@@ -238,9 +238,9 @@ class RedisJournal:
         a dead or hung worker read and never acknowledged."""
         cursor = "0-0"
         while True:
+            # (redis-py drops the cursor of a JUSTID answer: take the entries, unread.)
             result = await self.redis.xautoclaim(self.stream(shard), GROUP, owner,
-                                                 min_idle_time=0, start_id=cursor, count=500,
-                                                 justid=True)
+                                                 min_idle_time=0, start_id=cursor, count=500)
             cursor = _text(result[0])
             if cursor == "0-0":
                 return

@@ -51,19 +51,22 @@ class Dispatcher:
         self.costs: dict[str, int] = dict(s.get("costs", {}) or {})
         self.counts: dict[str, int] = {}
 
-    async def handle(self, update: Update) -> str:
-        """Handle one update; return its outcome ('ok', 'duplicate', 'banned', ...)."""
+    async def handle(self, update: Update, *, journaled: bool = False) -> str:
+        """Handle one update; return its outcome ('ok', 'duplicate', 'banned', ...).
+
+        `journaled`: the broker (core/broker.py) already dropped redeliveries, and hands an
+        update over again after a worker died mid-handling: no "seen" mark may stop that."""
         started = time.perf_counter()
-        outcome = await self._handle(update)
+        outcome = await self._handle(update, journaled)
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.kernel.listens("update_handled"):
             await self.kernel.emit("update_handled", update=update, outcome=outcome,
                                    seconds=time.perf_counter() - started)
         return outcome
 
-    async def _handle(self, update: Update) -> str:
+    async def _handle(self, update: Update, journaled: bool) -> str:
         kernel = self.kernel
-        if not await self._first_time(update):
+        if not journaled and not await self._first_time(update):
             return "duplicate"
         ctx: Context | None = None
         receipt: Any = None

@@ -8,8 +8,9 @@ agree on what "now" is.
 
 A slot is booked only when it is due, never ahead: the caller sends right after the booking,
 so the time Telegram sees a message is the booked time plus one hop, not plus a sleep whose
-end depends on how busy each process is. `margin` widens the global spacing a little for the
-jitter of that hop (31 messages exactly 1/30 s apart span exactly one second).
+end depends on how busy each process is. `margin` widens every spacing a little for the
+jitter of that hop (31 messages exactly 1/30 s apart span exactly one second: one message
+late and the next on time, and Telegram counts 31).
 
 If Redis cannot be reached, each process falls back to its own `Pacer` and says so once:
 messages still go out, within the limits per process.
@@ -92,9 +93,9 @@ class SharedPacer:
         return cls(redis, local, settings.cache.namespace, settings.outbound.shared_margin)
 
     def _args(self, chat_id: int) -> list[Any]:
-        p = self.local
-        return [p.all.interval * (1 + self.margin), p.chat_interval, p.chat_burst,
-                p.group_interval, p.group_burst, int(chat_id < 0)]
+        p, m = self.local, 1 + self.margin
+        return [p.all.interval * m, p.chat_interval * m, p.chat_burst, p.group_interval * m,
+                p.group_burst, int(chat_id < 0)]
 
     def _keys(self, chat_id: int) -> list[str]:
         k = self.prefix

@@ -151,6 +151,10 @@ class FakeTelegram:
             if isinstance(query, f.payments.RefundStarsCharge):
                 return raw.types.Updates(updates=[], users=[], chats=[], date=self.date, seq=0)
             return True
+        if isinstance(query, f.users.GetUsers):
+            # A bot may look up a user who wrote to it with access_hash 0: how a worker's
+            # session, which receives no updates, learns whom it is answering.
+            return [self.users.get(u.user_id) or TgUser(u.user_id).raw() for u in query.id]
         if isinstance(query, f.updates.GetState):
             return raw.types.updates.State(pts=0, qts=0, date=self.date, seq=0, unread_count=0)
         raise NotImplementedError(f"the fake Telegram has no answer for {type(query).__name__}")
@@ -188,6 +192,8 @@ class OfflineClient(pyrogram.Client):
         response = self.server.respond(query)
         if isinstance(response, bool):
             return response
+        if isinstance(response, list):  # a TL vector
+            return [roundtrip(item) for item in response]
         response = roundtrip(response)
         await self.fetch_peers(getattr(response, "users", []))
         await self.fetch_peers(getattr(response, "chats", []))

@@ -10,8 +10,8 @@ A worker owns a fair share of the shards (shards / live workers, rounded up) thr
 renews every third of `pipeline.claim_after`. It reads each owned shard through the consumer
 group, handles one chat's entries one after another and different chats at once, and
 acknowledges each entry after its handling. A worker that starts later makes the others give
-shards up (after finishing what they read); a worker that dies, or hangs in one handler for
-longer than `claim_after`, stops renewing, and its shards are taken over.
+shards up (after finishing what they read); a worker that dies, or whose event loop is stuck,
+stops renewing, and after `claim_after` its shards are taken over.
 """
 
 from __future__ import annotations
@@ -72,7 +72,6 @@ class Receiver:
 @dataclass(slots=True)
 class _Shard:
     task: asyncio.Task[None]
-    busy_since: float | None = None  # when the batch being handled was read
     leaving: bool = False  # give it up after the current batch
 
 
@@ -124,17 +123,16 @@ class ShardWorker:
 
     async def _balance(self) -> None:
         broker = self.broker
-        now = time.monotonic()
         for shard, state in list(self._shards.items()):
             if state.task.done():
                 self._shards.pop(shard)
                 continue
-            # A batch running longer than claim_after looks hung: let the lease lapse, so
-            # another worker takes the shard over rather than the chats waiting forever.
-            hung = state.busy_since is not None and now - state.busy_since > broker.claim_after
-            if hung or not await broker.renew(shard, self.name):
-                logger.warning("worker {}: lost shard {}{}", self.name, shard,
-                               " (a batch hung)" if hung else "")
+            # Renewed while the process runs its loop, however long a batch takes (replies
+            # wait for their pacing slots): a slow handler is no reason to let a second
+            # worker into the same chats. A dead process, or one whose loop is stuck, stops
+            # renewing, and the lease lapses after claim_after.
+            if not await broker.renew(shard, self.name):
+                logger.warning("worker {}: lost shard {}", self.name, shard)
                 state.leaving = True
         self.figures.shards = self.shards
         await broker.publish(self.figures)
@@ -189,15 +187,12 @@ class ShardWorker:
                 if not entries:
                     pending = False
                     continue
-                state.busy_since = time.monotonic()
                 try:
                     await self._handle_batch(entries)
                 except Exception:
                     logger.exception("worker {}: shard {} batch interrupted", self.name, shard)
                     pending = True  # what was not acknowledged comes back through the PEL
                     await asyncio.sleep(1)
-                finally:
-                    state.busy_since = None
                 handled_since_trim += len(entries)
                 if handled_since_trim >= 1000:
                     handled_since_trim = 0
@@ -230,7 +225,7 @@ class ShardWorker:
                                   f"no worker finished it in {attempts - 1} attempts")
                 return
             try:
-                outcome = await self.kernel.dispatcher.handle(entry.update)
+                outcome = await self.kernel.dispatcher.handle(entry.update, journaled=True)
             except Exception as exc:
                 logger.exception("worker {}: update {} failed (attempt {})", self.name,
                                  entry.key, attempts)
