@@ -47,6 +47,7 @@ def _scheme_ok(url: Any) -> bool:
 
 CORE_VALIDATORS: list[Validator] = [
     Validator("bot.name", default="bot", is_type_of=str),
+    Validator("bot.button_secret", default="", is_type_of=str),
     Validator("admins", default=[], condition=_is_int_list,
               messages={"condition": "{name} must be a list of Telegram user ids (integers)"}),
     Validator("plugins.enabled", default=[], is_type_of=list),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from core.callbacks import CallbackData
+from core.errors import UserError
 from core.types import (
     Action,
     AnswerCallback,
@@ -16,7 +18,11 @@ from core.types import (
 )
 
 if TYPE_CHECKING:
+    from core.conversations import Flow
     from core.kernel import Kernel
+
+B = TypeVar("B", bound=CallbackData)
+ADMINS_ONLY = "This is for the bot's admins only."
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,13 +43,14 @@ class BotUser:
 
 
 class Context:
-    __slots__ = ("answered", "kernel", "update", "user")
+    __slots__ = ("answered", "kernel", "pressed", "update", "user")
 
     def __init__(self, kernel: Kernel, update: Update, user: BotUser) -> None:
         self.kernel = kernel
         self.update = update
         self.user = user
         self.answered = False
+        self.pressed: CallbackData | None = None  # the parsed button data, set by dispatch
 
     # ---- what came in -------------------------------------------------------------------------
 
@@ -62,6 +69,26 @@ class Context:
     @property
     def settings(self) -> Any:
         return self.kernel.settings
+
+    def button(self, kind: type[B]) -> B:
+        """The pressed button's data, parsed by the dispatcher against its declaration."""
+        if not isinstance(self.pressed, kind):
+            raise TypeError(f"this update is not a press of {kind.__name__}")
+        return self.pressed
+
+    def pack(self, data: CallbackData) -> str:
+        """Button data for a declaration, signed with the kernel's key when it is `signed`."""
+        return data.pack(self.kernel.dispatcher.button_key)
+
+    async def converse(self, flow: Flow | str, answers: dict[str, Any] | None = None) -> None:
+        """Open a conversation (core/conversations.py) with this user in this chat."""
+        await self.kernel.dispatcher.conversations.start(self, flow, answers)
+
+    def require_admin(self) -> None:
+        """Refuse a non-admin, for handlers whose route is open to everyone (group messages,
+        shared buttons); routes declared `admin_only` are already checked by the dispatcher."""
+        if not self.user.is_admin:
+            raise UserError(ADMINS_ONLY)
 
     def service(self, name: str) -> Any:
         return self.kernel.service(name)

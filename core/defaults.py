@@ -28,9 +28,8 @@ async def help_(ctx: Context) -> None:
     """What this bot can do"""
     lines = ["Commands:"]
     for command in ctx.kernel.commands_for(ctx.user.is_admin):
-        cost = f" ({command.cost} credits)" if command.cost else ""
         admin = " [admin]" if command.admin_only else ""
-        lines.append(f"/{command.name} - {command.description}{cost}{admin}")
+        lines.append(f"/{command.name} - {command.label}{admin}")
     await ctx.reply("\n".join(lines))
 
 
@@ -41,9 +40,25 @@ def _start_text(value: str) -> str:
     return value
 
 
+async def cancel(ctx: Context) -> None:
+    """Stop what you are doing (a question the bot asked)"""
+    if not await ctx.kernel.dispatcher.conversations.cancel(ctx):
+        await ctx.reply("Nothing to cancel.")
+
+
+async def back(ctx: Context) -> None:
+    """Go back to the previous question"""
+    if not await ctx.kernel.dispatcher.conversations.back(ctx):
+        await ctx.reply("There is no question to go back to.")
+
+
 @hookimpl(trylast=True)
 def register_commands() -> list[Command]:
-    return [Command("start", start), Command("help", help_)]
+    # /cancel and /back matter only inside a conversation: kept out of /help and the menu.
+    return [Command("start", start), Command("help", help_),
+            Command("cancel", cancel, hidden=True), Command("back", back, hidden=True)]
+
+
 
 
 @hookimpl(trylast=True)

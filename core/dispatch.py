@@ -1,6 +1,7 @@
 """An update's way from the transport to a handler.
 
-    seen before? drop  ->  user upsert, banned? stop  ->  route  ->  admin check
+    seen before? drop  ->  user upsert, banned? stop  ->  an open conversation's answer?
+    ->  route (a button's data parsed against its declaration)  ->  admin check
     ->  inbound rate limit  ->  charge the command's cost  ->  handler(ctx)
     errors anywhere  ->  handle_error hooks  ->  a message the user understands
 
@@ -10,6 +11,8 @@ same for every update, and the hot path stays short (see bench/dispatch.py).
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -17,7 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from core.context import BotUser, Context
+from core.callbacks import INVALID_BUTTON, InvalidCallback, prefix_candidates
+from core.context import ADMINS_ONLY, BotUser, Context
+from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
 from core.models import SeenUpdate, utcnow
 from core.types import CallbackRoute, Command, MessageHandler, Update, UpdateKind
@@ -30,6 +35,7 @@ NEVER_LIMITED = frozenset({UpdateKind.PRE_CHECKOUT, UpdateKind.PAYMENT})
 # answer (a decline) and a payment already taken must still be recorded, so these reach their
 # handlers, which see `ctx.user.is_banned`.
 PAST_BANS = NEVER_LIMITED
+FLOW_KINDS = frozenset({UpdateKind.TEXT, UpdateKind.MEDIA})
 
 
 @dataclass(slots=True)
@@ -48,8 +54,9 @@ class Dispatcher:
         self.durable = frozenset(UpdateKind(k) for k in s.dispatch.durable_kinds)
         self.default_rate: str = s.ratelimit.default
         self.callback_rate: str = s.ratelimit.callbacks
-        self.costs: dict[str, int] = dict(s.get("costs", {}) or {})
         self.counts: dict[str, int] = {}
+        self.button_key = button_key(s)
+        self.conversations = Conversations(kernel)
 
     async def handle(self, update: Update, *, journaled: bool = False) -> str:
         """Handle one update; return its outcome ('ok', 'duplicate', 'banned', ...).
@@ -77,18 +84,26 @@ class Dispatcher:
             if user.is_banned and update.kind not in PAST_BANS:
                 return "banned"
             ctx = Context(kernel, update, user)
+            if update.kind in FLOW_KINDS and await self.conversations.on_message(ctx):
+                return "ok"  # the answer to a question of an open conversation
             route = self._route(update)
             if route is None:
                 return await self._unrouted(ctx)
+            if isinstance(route, CallbackRoute) and route.data is not None:
+                try:
+                    ctx.pressed = route.data.unpack(update.callback_data or "",
+                                                    self.button_key)
+                except InvalidCallback:
+                    await ctx.answer(INVALID_BUTTON, alert=True)
+                    return "invalid_button"
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
-                await self._tell(ctx, "This is for the bot's admins only.")
+                await self._tell(ctx, ADMINS_ONLY)
                 return "denied"
             if update.kind not in NEVER_LIMITED and await self._limited(ctx, route):
                 return "limited"
             if isinstance(route, Command):
-                cost = self.costs.get(route.name, route.cost)
-                if cost > 0:
-                    receipt = await kernel.charge(user.id, route.name, cost, update.key)
+                if route.cost > 0:  # the `[default.costs]` override is applied in the route
+                    receipt = await kernel.charge(user.id, route.name, route.cost, update.key)
                 await route.handler(ctx)
             elif isinstance(route, CallbackRoute):
                 await route.handler(ctx)
@@ -139,7 +154,11 @@ class Dispatcher:
             return self.routes.commands.get(update.command or "")
         if update.kind is UpdateKind.CALLBACK:
             data = update.callback_data or ""
-            return self.routes.callbacks.get(data.split(":", 1)[0])
+            for prefix in prefix_candidates(data):
+                route = self.routes.callbacks.get(prefix)
+                if route is not None:
+                    return route
+            return None
         handlers = [
             h for h in self.routes.messages
             if update.kind in h.kinds and (not h.private_only or not update.chat.is_group)
@@ -159,7 +178,7 @@ class Dispatcher:
         elif update.kind is UpdateKind.TEXT and not update.chat.is_group:
             await ctx.reply("I only understand commands. Send /help to see them.")
         elif update.kind is UpdateKind.CALLBACK:
-            await ctx.answer("This button is no longer valid.", alert=True)
+            await ctx.answer(INVALID_BUTTON, alert=True)
         return "unrouted"
 
     async def _limited(self, ctx: Context, route: Any) -> bool:
@@ -190,3 +209,15 @@ class Dispatcher:
     async def _refund(self, receipt: Any, reason: str) -> None:
         if receipt is not None:
             await self.kernel.emit("refund_command", receipt=receipt, reason=reason)
+
+
+def button_key(settings: Any) -> bytes:
+    """The key signed button data is tagged with: `bot.button_secret`, else derived from the
+    bot token; with neither (the console chat) a key for this process only."""
+    secret = str(settings.get("bot.button_secret", "") or "")
+    if not secret:
+        token = str(settings.get("telegram.bot_token", "") or "")
+        if token:
+            return hashlib.sha256(b"button-data:" + token.encode()).digest()
+        return secrets.token_bytes(32)
+    return hashlib.sha256(b"button-data:" + secret.encode()).digest()

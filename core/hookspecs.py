@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from peewee import Model
 
     from core.context import Context
+    from core.conversations import Flow
     from core.kernel import Kernel
     from core.types import (
         CallbackRoute,
@@ -79,6 +80,14 @@ def register_callbacks() -> list[CallbackRoute]:
 @hookspec
 def register_message_handlers() -> list[MessageHandler]:
     """Return `MessageHandler`s for free text, media, pre-checkout queries and payments."""
+
+
+@hookspec
+def register_conversations() -> list[Flow]:
+    """Return the `Flow`s (multi-step conversations) this plugin opens with `ctx.converse`.
+
+    Declared up front so a flow interrupted by a restart resumes: its state names the flow.
+    """
 
 
 @hookspec

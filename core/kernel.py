@@ -12,6 +12,7 @@ No feature logic lives here: features are plugins, and the kernel only wires wha
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import inspect
 import time
 from collections import Counter
@@ -180,6 +181,8 @@ class Kernel:
     def _build_routes(self) -> Routes:
         routes = Routes()
         owners: dict[str, str] = {}
+        # The cost charged is the cost shown: `[default.costs]` overrides go into the route.
+        costs: dict[str, int] = dict(self.settings.get("costs", {}) or {})
         # Declarations are collected in registration order, so the kernel's defaults come
         # first and a plugin declaring the same command replaces them.
         for owner, commands in self.collect("register_commands"):
@@ -189,6 +192,8 @@ class Kernel:
                     raise PluginError(f"plugin '{owner}': command /{command.name} is already "
                                       f"declared by plugin '{previous}'")
                 owners[command.name] = owner
+                if command.name in costs:
+                    command = dataclasses.replace(command, cost=int(costs[command.name]))
                 routes.commands[command.name] = command
         for owner, callbacks in self.collect("register_callbacks"):
             for route in callbacks:

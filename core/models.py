@@ -1,4 +1,4 @@
-"""The kernel's own tables: users, runtime settings and seen updates.
+"""The kernel's own tables: users, runtime settings, seen updates and open conversations.
 
 Tables are created by the migrations in `schema/core/`; these classes only read and write them.
 """
@@ -66,4 +66,22 @@ class SeenUpdate(BaseModel):
         table_name = "seen_updates"
 
 
-MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, SeenUpdate)
+class ConversationState(BaseModel):
+    """The open flow of a user in a chat (see core/conversations.py)."""
+
+    user_id = peewee.BigIntegerField()
+    chat_id = peewee.BigIntegerField()
+    flow = peewee.CharField(max_length=64)
+    step = peewee.IntegerField(default=0)
+    answers = peewee.TextField(default="{}")  # JSON
+    prompt_message_id = peewee.BigIntegerField(null=True)
+    expires_at = peewee.DateTimeField()
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "conversation_states"
+        primary_key = peewee.CompositeKey("user_id", "chat_id")
+
+
+MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, SeenUpdate,
+                                       ConversationState)

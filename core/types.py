@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from core.callbacks import CallbackData
     from core.context import Context
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline button data
@@ -263,15 +264,32 @@ class Command:
         doc = (self.handler.__doc__ or "").strip()
         return doc.splitlines()[0] if doc else self.name
 
+    @property
+    def label(self) -> str:
+        """The description with the cost, as `/help` and the command menu show it. Kernel
+        routes carry the cost actually charged (`[default.costs]` applied)."""
+        return f"{self.description} ({self.cost} credits)" if self.cost else self.description
+
 
 @dataclass(frozen=True, slots=True)
 class CallbackRoute:
-    """Button presses whose data starts with `prefix` followed by ':' (or equals it)."""
+    """Button presses whose data starts with `prefix` followed by ':' (or equals it).
+
+    Declare routes with `CallbackRoute.of(Declaration, handler)`: the dispatcher then parses
+    every press against the declaration (see core/callbacks.py) and a press that does not fit
+    never reaches the handler, which reads the parsed fields with `ctx.button(Declaration)`.
+    """
 
     prefix: str
     handler: Handler
     admin_only: bool = False
     rate: str | None = None
+    data: type[CallbackData] | None = None
+
+    @classmethod
+    def of(cls, data: type[CallbackData], handler: Handler, *, admin_only: bool = False,
+           rate: str | None = None) -> CallbackRoute:
+        return cls(data.prefix, handler, admin_only, rate, data)
 
 
 @dataclass(frozen=True, slots=True)

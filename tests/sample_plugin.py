@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import peewee
 from dynaconf import Validator
 
+from core.callbacks import CallbackData, IntRange, Text
 from core.context import Context
+from core.conversations import Flow, Step
 from core.errors import UserError
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
@@ -96,6 +99,55 @@ async def show(ctx: Context) -> None:
     await ctx.edit("Notes: " + ", ".join(notes))
 
 
+@dataclass(frozen=True, slots=True)
+class Pick(CallbackData, prefix="sample:pick"):
+    """A typed button: a number from 1 to 99 and a short word."""
+
+    number: Annotated[int, IntRange(1, 99)]
+    word: Annotated[str, Text(8)] = "x"
+
+
+@dataclass(frozen=True, slots=True)
+class Vote(CallbackData, prefix="sample:vote", signed=True):
+    """A signed button: its data cannot be forged."""
+
+    choice: Annotated[int, IntRange(0, 9)]
+
+
+async def pick(ctx: Context) -> None:
+    pressed = ctx.button(Pick)
+    await ctx.answer(f"picked {pressed.number} {pressed.word}")
+
+
+async def vote(ctx: Context) -> None:
+    await ctx.answer(f"voted {ctx.button(Vote).choice}")
+
+
+async def buttons(ctx: Context) -> None:
+    """Show typed buttons"""
+    await ctx.reply("Pick one:", keyboard([Button("Seven", Pick(7, "lucky").pack()),
+                                           Button("Vote 3", ctx.pack(Vote(3)))]))
+
+
+def _age(ctx: Context, text: str, answers: dict[str, Any]) -> int:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 150:
+        raise UserError("An age is a number from 1 to 150.")
+    return int(text)
+
+
+async def _survey_done(ctx: Context, answers: dict[str, Any]) -> None:
+    await ctx.reply(f"Thanks {answers['name']}, {answers['age']}.")
+
+
+SURVEY = Flow("sample.survey", (Step("name", "Your name?"), Step("age", "Your age?", _age)),
+              _survey_done, expiry=600)
+
+
+async def survey(ctx: Context) -> None:
+    """Answer two questions"""
+    await ctx.converse(SURVEY)
+
+
 async def echo(ctx: Context) -> bool:
     await ctx.reply(f"echo: {ctx.text}")
     return True
@@ -126,12 +178,20 @@ def register_commands() -> list[Command]:
         Command("secret", secret, admin_only=True),
         Command("slow", slow, rate="2/minute"),
         Command("greet", greet),
+        Command("buttons", buttons),
+        Command("survey", survey),
     ]
 
 
 @hookimpl
+def register_conversations() -> list[Flow]:
+    return [SURVEY]
+
+
+@hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute("sample", show)]
+    return [CallbackRoute("sample", show), CallbackRoute.of(Pick, pick),
+            CallbackRoute.of(Vote, vote)]
 
 
 @hookimpl

@@ -116,15 +116,15 @@ async def test_history_pages_with_buttons(bot: BotDriver) -> None:
     first = await bot.send("/history", user=alice)
     assert first.text.startswith("History, page 1 of 3:")
     assert "gift 11" in first.text and "gift 6" not in first.text
-    assert [b.text for b in first.buttons] == ["Older ›"]
-    second = await bot.press(first.button("Older"), user=alice)
+    assert [b.text for b in first.buttons] == ["Next ›"]  # older entries
+    second = await bot.press(first.button("Next"), user=alice)
     assert second.text.startswith("History, page 2 of 3:") and "gift 6" in second.text
-    assert [b.text for b in second.buttons] == ["‹ Newer", "Older ›"]
+    assert [b.text for b in second.buttons] == ["‹ Previous", "Next ›"]
     assert second.messages[0].message_id == first.actions[0][1].message_id  # edited in place
-    third = await bot.press(second.button("Older"), user=alice)
+    third = await bot.press(second.button("Next"), user=alice)
     assert third.text.startswith("History, page 3 of 3:") and "start bonus" in third.text
-    assert [b.text for b in third.buttons] == ["‹ Newer"]
-    back = await bot.press(third.button("Newer"), user=alice)
+    assert [b.text for b in third.buttons] == ["‹ Previous"]
+    back = await bot.press(third.button("Previous"), user=alice)
     assert back.text.startswith("History, page 2 of 3:")
 
 
@@ -137,7 +137,8 @@ async def test_history_without_entries(bot: BotDriver) -> None:
 
 
 @pytest.mark.parametrize("data", ["crh:abc", "crh:-1", "crh:", "crh", "crh:1:2", "crh:9999999",
-                                  "crh:99", "crh:１", "crh:1 OR 1=1"])
+                                  "crh:99", "crh:１", "crh:1 OR 1=1",
+                                  "crh:" + "9" * 18, "crh:01", "crh:+1"])
 async def test_forged_history_buttons_are_refused(bot: BotDriver, data: str) -> None:
     alice = bot.user(42, "Alice")
     await _with_history(bot, alice, 3)

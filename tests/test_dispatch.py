@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.testing import BotDriver, running_bot
+from core.testing_telegram import OfflineClient
+from core.transports.telegram import TelegramTransport
 from core.types import Chat, ChatType, SendMessage, UpdateKind
 
 SAMPLE = "tests.sample_plugin"
@@ -98,6 +100,11 @@ async def test_cost_from_settings_overrides_the_declaration(tmp_path: Path) -> N
         bot.service("sample").wallet[42] = 5
         await bot.send("/paid", user=bot.user(42))
         assert bot.service("sample").wallet[42] == 1
+        # The cost shown is the cost charged, in /help and in the command menu.
+        shown = await bot.send("/help", user=bot.user(42))
+        assert "/paid - A command that costs 2 (4 credits)" in shown.text
+        menu = dict(TelegramTransport(bot.kernel, OfflineClient()).menu().commands)
+        assert menu["paid"] == "A command that costs 2 (4 credits)"
 
 
 async def test_unexpected_error_gives_a_reference_and_alerts_admins_once(

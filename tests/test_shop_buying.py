@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.callbacks import INVALID_BUTTON
 from core.testing import BotDriver, TestUser
 from core.types import Action, SendMedia, SendMessage
 from plugins.shop.models import ShopProduct, ShopPurchase
@@ -167,11 +168,17 @@ async def test_forged_button_data_changes_nothing(bot: BotDriver) -> None:
     forged = ["shop:ok:AAAAAAAAAAAAAAAA", "shop:buy:999999", "shop:p:-1", "shop:ok:../../x",
               "shop:zzz", "shop", "shop:buy:1:2", "shop:get:1", "shop:c:nothex00:0",
               "shop:buy:" + "9" * 40, "shop:ok:ÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄÄ"]
+    forged += ["shop:m:" + "9" * 18, "shop:h:" + "9" * 18, "shop:c:0000abcd:" + "9" * 18,
+               "shop:get:0", "shop:m:-1", "shop:p:1.5", "shop:h:1:2", "shop:no:short"]
     for data in forged:
         reply = await bot.press(data, user=frank)
-        assert reply.outcome == "user_error", data
-        assert reply.alert and ("not valid" in reply.alert or "not on sale" in reply.alert
-                                or "empty now" in reply.alert), (data, reply.alert)
+        # Malformed data never reaches a handler; well-formed ids are re-checked by the service.
+        assert reply.outcome in ("invalid_button", "unrouted", "user_error"), data
+        assert reply.alert and ("no longer valid" in reply.alert or "not valid" in reply.alert
+                                or "not on sale" in reply.alert or "empty now" in reply.alert
+                                or "no longer exists" in reply.alert), (data, reply.alert)
+        if data.startswith(("shop:p:-1", "shop:zzz", "shop:buy:1:2", "shop:m:99")):
+            assert reply.alert == INVALID_BUTTON, data
 
     for user in (erin, frank):
         assert await bot.service("credits").balance(user.id) == 100

@@ -136,8 +136,8 @@ class TelegramTransport:
         extra = [c for c in self.kernel.commands_for(admin=True) if c.name not in public]
         admin_ids = tuple(sorted(self.kernel.admins))
         return SetCommands(admin_ids[0] if admin_ids else 0,
-                           tuple((c.name, c.description) for c in everyone),
-                           tuple((c.name, c.description) for c in extra), admin_ids)
+                           tuple((c.name, c.label) for c in everyone),
+                           tuple((c.name, c.label) for c in extra), admin_ids)
 
     async def set_menu(self) -> None:
         try:

@@ -17,6 +17,7 @@ from core.kernel import Kernel
 from core.types import CallbackRoute, Command
 from plugins.admin import handlers
 from plugins.admin.broadcasts import Broadcaster, Options
+from plugins.admin.buttons import BannedPage, BroadcastButton
 from plugins.admin.models import MODELS
 from plugins.admin.service import AdminService
 
@@ -71,8 +72,8 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute("bc", handlers.broadcast_button, admin_only=True),
-            CallbackRoute("adm", handlers.banned_button, admin_only=True)]
+    return [CallbackRoute.of(BroadcastButton, handlers.broadcast_button, admin_only=True),
+            CallbackRoute.of(BannedPage, handlers.banned_button, admin_only=True)]
 
 
 @hookimpl

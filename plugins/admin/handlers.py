@@ -1,7 +1,7 @@
 """Admin commands and buttons: parse, call a service, reply.
 
-Every command is declared `admin_only` (the kernel refuses others) and every handler checks
-again with `_admin(ctx)`, so a route declared by mistake without the flag still refuses.
+Every command and button is declared `admin_only`: the kernel refuses anyone else before a
+handler runs (see core/dispatch.py), so handlers do not check again.
 """
 
 from __future__ import annotations
@@ -10,18 +10,15 @@ from typing import Any
 
 from core.context import Context
 from core.errors import UserError
-from core.types import Button, CopyMessage, SendMedia
+from core.pagination import Page
+from core.types import CopyMessage, SendMedia
 from plugins.admin import chart
+from plugins.admin.buttons import BannedPage, BroadcastButton, Verb
 from plugins.admin.progress import confirm_buttons, progress_buttons, progress_text
 from plugins.admin.service import Segment
 
 TEXT_LIMIT = 4096  # Telegram's limit for one message
 REASON_LIMIT = 256
-
-
-def _admin(ctx: Context) -> None:
-    if not ctx.user.is_admin:
-        raise UserError("This is for the bot's admins only.")
 
 
 def _broadcasts(ctx: Context) -> Any:
@@ -33,7 +30,6 @@ def _broadcasts(ctx: Context) -> Any:
 
 async def broadcast(ctx: Context) -> None:
     """Send a message to every user or a segment: /broadcast [to=segment] text"""
-    _admin(ctx)
     args = ctx.update.args.strip()
     segment = Segment()
     first, _, rest = args.partition(" ")
@@ -62,43 +58,32 @@ def _users(n: int) -> str:
     return f"{n} user" if n == 1 else f"{n} users"
 
 
-def _target(ctx: Context) -> tuple[str, int]:
-    """`bc:<verb>:<id>` from a button; forged data gets a clear refusal."""
-    parts = (ctx.update.callback_data or "").split(":")
-    if len(parts) != 3 or not (parts[2].isascii() and parts[2].isdigit()) or len(parts[2]) > 12:
-        raise UserError("This button is not valid.")
-    return parts[1], int(parts[2])
-
-
 async def broadcast_button(ctx: Context) -> None:
-    _admin(ctx)
-    verb, broadcast_id = _target(ctx)
+    pressed = ctx.button(BroadcastButton)
+    verb, broadcast_id = pressed.verb, pressed.broadcast_id
     service = _broadcasts(ctx)
-    if verb == "confirm":
+    if verb is Verb.CONFIRM:
         if ctx.update.message_id is None:
             raise UserError("This button is not valid.")
         reach = await service.confirm(broadcast_id, (ctx.chat_id, ctx.update.message_id))
         await ctx.answer(f"Sending to {_users(reach)}.")
-    elif verb == "discard":
+    elif verb is Verb.DISCARD:
         await service.discard(broadcast_id)
         await ctx.answer("Discarded.")
         await ctx.edit(f"Broadcast #{broadcast_id} discarded.")
-    elif verb == "pause":
+    elif verb is Verb.PAUSE:
         await service.pause(broadcast_id)
         await ctx.answer("Pausing after the messages in flight.")
-    elif verb == "resume":
+    elif verb is Verb.RESUME:
         await service.resume(broadcast_id)
         await ctx.answer("Resumed.")
-    elif verb == "cancel":
+    else:
         await service.cancel(broadcast_id)
         await ctx.answer("Cancelled.")
-    else:
-        raise UserError("This button is not valid.")
 
 
 async def broadcast_status(ctx: Context) -> None:
     """Show a broadcast's progress: /broadcast_status <id>"""
-    _admin(ctx)
     arg = ctx.update.args.strip().lstrip("#")
     if not (arg.isascii() and arg.isdigit()) or len(arg) > 12:
         raise UserError("Usage: /broadcast_status <id>")
@@ -117,7 +102,6 @@ async def broadcast_status(ctx: Context) -> None:
 
 async def user(ctx: Context) -> None:
     """Look a user up: /user <id or @username>"""
-    _admin(ctx)
     ref = ctx.update.args.strip()
     if not ref:
         raise UserError("Usage: /user <id or @username>")
@@ -134,7 +118,6 @@ async def _find(ctx: Context, ref: str) -> Any:
 
 async def ban(ctx: Context) -> None:
     """Ban a user: /ban <id or @username> [reason]"""
-    _admin(ctx)
     ref, _, reason = ctx.update.args.strip().partition(" ")
     if not ref:
         raise UserError("Usage: /ban <id or @username> [reason]")
@@ -153,7 +136,6 @@ async def ban(ctx: Context) -> None:
 
 async def unban(ctx: Context) -> None:
     """Lift a ban: /unban <id or @username>"""
-    _admin(ctx)
     ref = ctx.update.args.strip()
     if not ref:
         raise UserError("Usage: /unban <id or @username>")
@@ -166,35 +148,25 @@ async def unban(ctx: Context) -> None:
 
 async def banned(ctx: Context) -> None:
     """List banned users"""
-    _admin(ctx)
     await _banned_page(ctx, 0, edit=False)
 
 
 async def banned_button(ctx: Context) -> None:
-    _admin(ctx)
-    parts = (ctx.update.callback_data or "").split(":")
-    if (len(parts) != 3 or parts[1] != "banned" or not (parts[2].isascii() and parts[2].isdigit())
-            or len(parts[2]) > 9):
-        raise UserError("This button is not valid.")
-    await _banned_page(ctx, int(parts[2]), edit=True)
+    await _banned_page(ctx, ctx.button(BannedPage).page, edit=True)
 
 
-async def _banned_page(ctx: Context, page: int, *, edit: bool) -> None:
+async def _banned_page(ctx: Context, number: int, *, edit: bool) -> None:
     size = int(ctx.settings.admin.banned_page_size)
     # One extra row tells whether a next page exists.
-    rows = await ctx.service("users").banned(page * size, size + 1)
-    more, rows = len(rows) > size, rows[:size]
-    if not rows:
-        text = "Nobody is banned." if page == 0 else "No more banned users."
+    page = Page.probed(await ctx.service("users").banned(number * size, size + 1), number,
+                       size)
+    if not page.items:
+        text = "Nobody is banned." if number == 0 else "No more banned users."
     else:
-        lines = [f"Banned users (page {page + 1}):"]
-        lines += [f"{u.id} {u.display}" for u in rows]
+        lines = [f"Banned users (page {number + 1}):"]
+        lines += [f"{u.id} {u.display}" for u in page.items]
         text = "\n".join(lines)
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(Button("◀ Previous", f"adm:banned:{page - 1}"))
-    if more:
-        nav.append(Button("Next ▶", f"adm:banned:{page + 1}"))
+    nav = page.nav(lambda n: BannedPage(n).pack())
     buttons = [nav] if nav else None
     if edit:
         await ctx.edit(text, buttons)
@@ -207,7 +179,6 @@ async def _banned_page(ctx: Context, page: int, *, edit: bool) -> None:
 
 async def set_(ctx: Context) -> None:
     """Change a runtime setting: /set <key> <value>"""
-    _admin(ctx)
     key, _, raw = ctx.update.args.strip().partition(" ")
     if not key or not raw.strip():
         raise UserError("Usage: /set <key> <value>. /settings lists the keys.")
@@ -217,7 +188,6 @@ async def set_(ctx: Context) -> None:
 
 async def get(ctx: Context) -> None:
     """Show a runtime setting: /get <key>"""
-    _admin(ctx)
     key = ctx.update.args.strip()
     if not key:
         raise UserError("Usage: /get <key>. /settings lists the keys.")
@@ -227,7 +197,6 @@ async def get(ctx: Context) -> None:
 
 async def settings(ctx: Context) -> None:
     """List the settings editable at run time"""
-    _admin(ctx)
     runtime = ctx.service("runtime")
     values = await runtime.all()
     if not values:
@@ -250,7 +219,6 @@ def _show(value: Any, limit: int = 1000) -> str:
 
 async def stats(ctx: Context) -> None:
     """Users, activity and the plugins' figures"""
-    _admin(ctx)
     figures = await ctx.service("admin").stats()
     lines = [f"Users: {figures.total} (banned {figures.banned}, unreachable "
              f"{figures.unreachable})",

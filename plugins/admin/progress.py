@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.types import Button, Keyboard
+from plugins.admin.buttons import BroadcastButton, Verb
 from plugins.admin.models import CANCELLED, DONE, PAUSED, RUNNING
 
 BAR_WIDTH = 20
@@ -66,17 +67,17 @@ def progress_text(broadcast_id: int, segment: str, status: str, counts: Counts,
 
 def progress_buttons(broadcast_id: int, status: str) -> Keyboard | None:
     if status == RUNNING:
-        return [[Button("⏸ Pause", f"bc:pause:{broadcast_id}"),
-                 Button("✖ Cancel", f"bc:cancel:{broadcast_id}")]]
+        return [[Button("⏸ Pause", BroadcastButton(Verb.PAUSE, broadcast_id).pack()),
+                 Button("✖ Cancel", BroadcastButton(Verb.CANCEL, broadcast_id).pack())]]
     if status == PAUSED:
-        return [[Button("▶ Resume", f"bc:resume:{broadcast_id}"),
-                 Button("✖ Cancel", f"bc:cancel:{broadcast_id}")]]
+        return [[Button("▶ Resume", BroadcastButton(Verb.RESUME, broadcast_id).pack()),
+                 Button("✖ Cancel", BroadcastButton(Verb.CANCEL, broadcast_id).pack())]]
     return None
 
 
 def confirm_buttons(broadcast_id: int) -> Keyboard:
-    return [[Button("✅ Confirm", f"bc:confirm:{broadcast_id}"),
-             Button("Discard", f"bc:discard:{broadcast_id}")]]
+    return [[Button("✅ Confirm", BroadcastButton(Verb.CONFIRM, broadcast_id).pack()),
+             Button("Discard", BroadcastButton(Verb.DISCARD, broadcast_id).pack())]]
 
 
 def final_report(broadcast_id: int, status: str, counts: Counts, seconds: float | None) -> str:

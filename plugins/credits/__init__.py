@@ -83,7 +83,7 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute(handlers.HISTORY_PREFIX, handlers.history_page)]
+    return [CallbackRoute.of(handlers.HistoryButton, handlers.history_page)]
 
 
 @hookimpl

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
+from typing import Annotated
 
+from core.callbacks import CallbackData, IntRange
 from core.context import Context
 from core.errors import UserError
+from core.pagination import MAX_PAGE, Page, add_nav
 from core.parsing import parse_amount
 from core.types import Button, SendMessage
 from plugins.credits.service import (
@@ -17,8 +20,6 @@ from plugins.credits.service import (
     LedgerEntry,
 )
 
-HISTORY_PREFIX = "crh"
-PAGE = re.compile(r"^\d{1,6}$")
 ADMIN_HISTORY = 10
 
 
@@ -69,22 +70,26 @@ async def balance(ctx: Context) -> None:
 # ---- history, paged with buttons -----------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryButton(CallbackData, prefix="crh"):
+    """A history page: the number is all it carries; the user is whoever pressed."""
+
+    page: Annotated[int, IntRange(0, MAX_PAGE)]
+
+
 async def _history_view(ctx: Context, number: int) -> tuple[str, list[list[Button]] | None]:
     size = ctx.settings.credits.history_page_size
     page = await _service(ctx).history(ctx.user.id, number * size, size)
     if page.total == 0:
         return "No credit history yet.", None
-    pages = (page.total + size - 1) // size
     if not page.entries:
         raise UserError("That page no longer exists. Send /history again.")
-    lines = [f"History, page {number + 1} of {pages}:"]
+    shown = Page.counted(page.entries, number, size, page.total)
+    lines = [f"History, {shown.label or 'page 1 of 1'}:"]
     lines.extend(_line(e) for e in page.entries)
-    row = []
-    if page.has_newer:
-        row.append(Button("‹ Newer", f"{HISTORY_PREFIX}:{number - 1}"))
-    if page.has_older:
-        row.append(Button("Older ›", f"{HISTORY_PREFIX}:{number + 1}"))
-    return "\n".join(lines), [row] if row else None
+    rows: list[list[Button]] = []
+    add_nav(rows, shown, lambda n: HistoryButton(n).pack())
+    return "\n".join(lines), rows or None
 
 
 async def history(ctx: Context) -> None:
@@ -94,11 +99,7 @@ async def history(ctx: Context) -> None:
 
 
 async def history_page(ctx: Context) -> None:
-    """A history button: the page number is all it carries; the user is whoever pressed."""
-    _, _, raw = (ctx.update.callback_data or "").partition(":")
-    if not PAGE.match(raw):
-        raise UserError("This button is no longer valid.")
-    text, buttons = await _history_view(ctx, int(raw))
+    text, buttons = await _history_view(ctx, ctx.button(HistoryButton).page)
     await ctx.edit(text, buttons)
     await ctx.answer()
 

@@ -13,17 +13,16 @@ from typing import Any
 from dynaconf import Validator
 from loguru import logger
 
+from core.conversations import Flow
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
-from core.types import CallbackRoute, Command, MessageHandler, UpdateKind
+from core.types import CallbackRoute, Command
 from plugins.shop import admin, handlers
 from plugins.shop.models import MODELS
 from plugins.shop.service import ShopService
 
 REQUIRES: tuple[str, ...] = ("credits",)
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "shop"
-# Above ordinary text handlers, but it answers only while an admin is in a flow.
-FLOW_PRIORITY = 100
 
 
 @hookimpl
@@ -66,13 +65,12 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute(handlers.PREFIX, handlers.on_button)]
+    return handlers.ROUTES
 
 
 @hookimpl
-def register_message_handlers() -> list[MessageHandler]:
-    return [MessageHandler(admin.flow_message, frozenset({UpdateKind.TEXT, UpdateKind.MEDIA}),
-                           priority=FLOW_PRIORITY)]
+def register_conversations() -> list[Flow]:
+    return admin.FLOWS
 
 
 @hookimpl

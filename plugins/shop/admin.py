@@ -9,18 +9,17 @@ bot asks one question at a time.
     /shop_off <sku>, /shop_on <sku>
     /shop_list                      every product with sales and revenue
 
-A flow's state lives in the kernel cache (so it survives a restart with Redis), keyed by the
-admin; free text reaches the flow only while one is open, otherwise other plugins get it.
+The guided flows are conversations (core/conversations.py): kept in the database, so they
+survive a restart; /back returns to the previous question, /cancel (or "cancel") stops.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from core.context import Context
+from core.conversations import Flow, Step
 from core.errors import UserError
-from core.types import UpdateKind
 from plugins.shop.service import (
     EDITABLE,
     NewProduct,
@@ -34,9 +33,6 @@ from plugins.shop.service import (
     stock_text,
 )
 
-FLOW_PREFIX = "shopflow:"  # not under "shop:", which catalogue changes drop
-FLOW_TTL = 900
-STOP_WORDS = ("cancel", "stop", "/cancel")
 ADD_USAGE = ("Usage: /shop_add sku | title | price | category | text:... or link:... or "
              "file:... | stock [| description]\nOr send /shop_add alone and I will ask.")
 
@@ -51,136 +47,90 @@ def describe(p: Product) -> str:
            f"{stock_text(p).lower()}, {state}"
 
 
-# ---- the guided flow -------------------------------------------------------------------------
+# ---- the guided flows: one check per answer, so a mistake is asked again at once ------------
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    name: str
-    question: str
+def _field(name: str) -> Any:
+    def check(ctx: Context, text: str, answers: dict[str, Any]) -> Any:
+        return _service(ctx).parse_field(name, text)[name]
+
+    return check
 
 
-ADD_STEPS = (
-    Step("sku", "New product. Its SKU (a short code such as ebook-1)? Say 'cancel' to stop."),
-    Step("title", "Title?"),
-    Step("price", "Price in credits?"),
-    Step("category", "Category?"),
-    Step("content", "What is delivered? Send text:..., link:https://..., or send the file or "
-                    "photo itself."),
-    Step("stock", "How many in stock? A number, or 'unlimited'."),
-    Step("description", "A description for the card? '-' for none."),
-)
-EDIT_STEPS = (
-    Step("sku", "Which product (SKU)? Say 'cancel' to stop."),
-    Step("field", f"Which field: {', '.join(EDITABLE)}?"),
-    Step("value", "The new value?"),
-)
-
-
-def _flow_key(ctx: Context) -> str:
-    return f"{FLOW_PREFIX}{ctx.user.id}"
-
-
-def _steps(kind: str) -> tuple[Step, ...]:
-    return ADD_STEPS if kind == "add" else EDIT_STEPS
-
-
-async def _start_flow(ctx: Context, kind: str, answers: dict[str, Any]) -> None:
-    steps = _steps(kind)
-    step = next(i for i, s in enumerate(steps) if s.name not in answers)
-    await ctx.kernel.cache.set(_flow_key(ctx), {"kind": kind, "answers": answers}, FLOW_TTL)
-    await ctx.reply(steps[step].question)
-
-
-def _answer_text(ctx: Context) -> str:
-    """The admin's answer; a document or photo becomes `file:<id>` / `photo:<id>`."""
-    media = ctx.update.media
-    if ctx.update.kind is UpdateKind.MEDIA and media is not None:
-        return f"{'photo' if media.kind == 'photo' else 'file'}:{media.file_id}"
-    return ctx.text.strip()
-
-
-def _check(service: ShopService, step: str, value: str, answers: dict[str, Any]) -> Any:
-    """Validate one answer now, so a mistake is asked again rather than reported at the end."""
-    if step == "sku":
-        return parse_sku(value)
-    if step == "title":
-        return service.parse_field("title", value)["title"]
-    if step == "price":
-        return service.parse_field("price", value)["price"]
-    if step == "category":
-        return service.parse_field("category", value)["category"]
-    if step == "content":
-        return parse_content(value)
-    if step == "stock":
-        return parse_stock(value)
-    if step == "description":
-        return "" if value.strip() == "-" else service.parse_field("description",
-                                                                    value)["description"]
-    if step == "field":
-        field = value.strip().lower()
-        if field not in EDITABLE:
-            raise ShopError(f"A field is one of: {', '.join(EDITABLE)}.")
-        return field
-    return service.parse_field(answers["field"], value)  # step "value"
-
-
-async def flow_message(ctx: Context) -> bool:
-    """Free text while an admin is in a flow; False (not mine) otherwise."""
-    if not ctx.user.is_admin:
-        return False
-    state = await ctx.kernel.cache.get(_flow_key(ctx))
-    if state is None:
-        return False
-    text = _answer_text(ctx)
-    if text.lower() in STOP_WORDS:
-        await ctx.kernel.cache.delete(_flow_key(ctx))
-        await ctx.reply("Stopped; nothing was changed.")
-        return True
-    service = _service(ctx)
-    kind, answers = state["kind"], dict(state["answers"])
-    steps = _steps(kind)
-    step = next(s for s in steps if s.name not in answers)
+async def _new_sku(ctx: Context, text: str, answers: dict[str, Any]) -> str:
+    sku = parse_sku(text)
     try:
-        answers[step.name] = _check(service, step.name, text, answers)
-        if step.name == "sku":
-            await _check_sku(service, answers["sku"], exists=kind == "edit")
-    except UserError as exc:
-        await ctx.reply(f"{exc.message}\n{step.question}")
-        return True
-    if any(s.name not in answers for s in steps):
-        await _start_flow(ctx, kind, answers)
-        return True
-    await ctx.kernel.cache.delete(_flow_key(ctx))
-    try:
-        await _finish(ctx, kind, answers)
-    except UserError as exc:
-        await ctx.reply(f"{exc.message}\nNothing was changed; send /shop_{kind} to try again.")
-    return True
-
-
-async def _check_sku(service: ShopService, sku: str, exists: bool) -> None:
-    try:
-        await service.by_sku(sku)
+        await _service(ctx).by_sku(sku)
     except ShopError:
-        if exists:
-            raise
-        return
-    if not exists:
-        raise ShopError(f"The SKU {sku} is taken; use /shop_edit to change it.")
+        return sku
+    raise ShopError(f"The SKU {sku} is taken; use /shop_edit to change it.")
 
 
-async def _finish(ctx: Context, kind: str, a: dict[str, Any]) -> None:
-    service = _service(ctx)
-    if kind == "add":
-        content_kind, content = a["content"]
-        product = await service.add(NewProduct(a["sku"], a["title"], a["price"], a["category"],
-                                               content_kind, content, a["stock"],
-                                               a["description"]))
-        await ctx.reply(f"Added {describe(product)}.")
-        return
-    product = await service.edit(a["sku"], a["value"])
+async def _existing_sku(ctx: Context, text: str, answers: dict[str, Any]) -> str:
+    return (await _service(ctx).by_sku(text)).sku
+
+
+def _content(ctx: Context, text: str, answers: dict[str, Any]) -> list[str]:
+    return list(parse_content(text))
+
+
+def _stock(ctx: Context, text: str, answers: dict[str, Any]) -> int | None:
+    return parse_stock(text)
+
+
+def _description(ctx: Context, text: str, answers: dict[str, Any]) -> str:
+    return "" if text.strip() == "-" else str(_field("description")(ctx, text, answers))
+
+
+def _which_field(ctx: Context, text: str, answers: dict[str, Any]) -> str:
+    field = text.strip().lower()
+    if field not in EDITABLE:
+        raise ShopError(f"A field is one of: {', '.join(EDITABLE)}.")
+    return field
+
+
+def _new_value(ctx: Context, text: str, answers: dict[str, Any]) -> dict[str, Any]:
+    return _service(ctx).parse_field(answers["field"], text)
+
+
+async def _finish_add(ctx: Context, a: dict[str, Any]) -> None:
+    content_kind, content = a["content"]
+    try:
+        product = await _service(ctx).add(NewProduct(
+            a["sku"], a["title"], a["price"], a["category"], content_kind, content, a["stock"],
+            a["description"]))
+    except UserError as exc:
+        raise UserError(f"{exc.message}\nNothing was changed; send /shop_add to try again."
+                        ) from None
+    await ctx.reply(f"Added {describe(product)}.")
+
+
+async def _finish_edit(ctx: Context, a: dict[str, Any]) -> None:
+    try:
+        product = await _service(ctx).edit(a["sku"], a["value"])
+    except UserError as exc:
+        raise UserError(f"{exc.message}\nNothing was changed; send /shop_edit to try again."
+                        ) from None
     await ctx.reply(f"Changed {describe(product)}.")
+
+
+ADD = Flow("shop.add", (
+    Step("sku", "New product. Its SKU (a short code such as ebook-1)? Say 'cancel' to stop.",
+         _new_sku),
+    Step("title", "Title?", _field("title")),
+    Step("price", "Price in credits?", _field("price")),
+    Step("category", "Category?", _field("category")),
+    Step("content", "What is delivered? Send text:..., link:https://..., or send the file or "
+                    "photo itself.", _content),
+    Step("stock", "How many in stock? A number, or 'unlimited'.", _stock),
+    Step("description", "A description for the card? '-' for none.", _description),
+), _finish_add)
+EDIT = Flow("shop.edit", (
+    Step("sku", "Which product (SKU)? Say 'cancel' to stop.", _existing_sku),
+    Step("field", f"Which field: {', '.join(EDITABLE)}?", _which_field),
+    Step("value", "The new value?", _new_value),
+), _finish_edit)
+FLOWS = [ADD, EDIT]
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -190,7 +140,7 @@ async def shop_add(ctx: Context) -> None:
     """Add a product (one line, or guided)"""
     line = ctx.update.args.strip()
     if not line:
-        await _start_flow(ctx, "add", {})
+        await ctx.converse(ADD)
         return
     service = _service(ctx)
     product = await service.add(parse_product_line(line, service.max_price))
@@ -206,8 +156,8 @@ async def shop_edit(ctx: Context) -> None:
         if parts:
             answers["sku"] = (await service.by_sku(parts[0])).sku
         if len(parts) == 2:
-            answers["field"] = _check(service, "field", parts[1], answers)
-        await _start_flow(ctx, "edit", answers)
+            answers["field"] = _which_field(ctx, parts[1], answers)
+        await ctx.converse(EDIT, answers)
         return
     sku, field, value = parts
     product = await service.edit(sku, service.parse_field(field, value))

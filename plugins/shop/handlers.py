@@ -1,54 +1,29 @@
 """What shoppers see: /shop (categories, products, a card, Buy, Confirm) and /purchases.
 
-Button data carries ids only and is re-checked on the server:
-    shop:h:<page>                 categories, page
-    shop:c:<category code>:<page> products of a category, page
-    shop:p:<product id>           a product card
-    shop:buy:<product id>         ask to confirm (writes a purchase request)
-    shop:ok:<request id>          confirm: buy
-    shop:no:<request id>          cancel
-    shop:m:<page>                 /purchases, page
-    shop:get:<purchase id>        receive a bought item again
+Button data is declared in `buttons.py`, carries ids only and is re-checked on the server.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
-
 from core.context import Context
-from core.types import Button, Keyboard
+from core.pagination import Page, add_nav, paginate
+from core.types import Button, CallbackRoute, Keyboard
+from plugins.shop.buttons import Again, Buy, Cancel, Card, Category, Confirm, Home, Mine
 from plugins.shop.service import (
     Offer,
     PriceChanged,
     ShopError,
     ShopService,
     category_code,
-    page_of,
     price_after,
     stock_text,
 )
-
-PREFIX = "shop"
-NUMBER = re.compile(r"^\d{1,18}$")
-CODE = re.compile(r"^[0-9a-f]{8}$")
-REQUEST = re.compile(r"^[A-Za-z0-9_-]{16}$")
-INVALID = "This button is not valid any more. Send /shop to start again."
 
 View = tuple[str, Keyboard | None]
 
 
 def _service(ctx: Context) -> ShopService:
     return ctx.service("shop")
-
-
-def _nav(prefix: str, page: int, pages: int) -> list[Button]:
-    row = []
-    if page > 0:
-        row.append(Button("‹ Previous", f"{prefix}:{page - 1}"))
-    if page + 1 < pages:
-        row.append(Button("Next ›", f"{prefix}:{page + 1}"))
-    return row
 
 
 def _price_text(price: int, list_price: int, discount: int) -> str:
@@ -66,35 +41,29 @@ async def home_view(ctx: Context, page: int) -> View:
     names = sorted({p.category for p in products})
     if not names:
         return "The shop is empty for now. Come back soon!", None
-    shown, page, pages = page_of(names, page, service.page_size)
-    counts = {name: sum(1 for p in products if p.category == name) for name in shown}
+    shown = paginate(names, page, service.page_size)
+    counts = {name: sum(1 for p in products if p.category == name) for name in shown.items}
     rows: list[list[Button]] = [[Button(f"{name} ({counts[name]})",
-                                        f"{PREFIX}:c:{category_code(name)}:0")]
-                                for name in shown]
-    nav = _nav(f"{PREFIX}:h", page, pages)
-    if nav:
-        rows.append(nav)
-    suffix = f" (page {page + 1} of {pages})" if pages > 1 else ""
-    return f"Shop: choose a category{suffix}.", rows
+                                        Category(category_code(name)).pack())]
+                                for name in shown.items]
+    add_nav(rows, shown, lambda n: Home(n).pack())
+    return f"Shop: choose a category{shown.suffix()}.", rows
 
 
 async def category_view(ctx: Context, code: str, page: int) -> View:
     service = _service(ctx)
     name, products = await service.in_category(code)
-    shown, page, pages = page_of(products, page, service.page_size)
+    shown = paginate(products, page, service.page_size)
     discount = await service.credits.discount(ctx.user.id)
     rows: list[list[Button]] = []
-    for p in shown:
+    for p in shown.items:
         label = f"{p.title} · {price_after(p.price, discount)} cr"
         if not p.in_stock:
             label += " · sold out"
-        rows.append([Button(label[:60], f"{PREFIX}:p:{p.id}")])
-    nav = _nav(f"{PREFIX}:c:{code}", page, pages)
-    if nav:
-        rows.append(nav)
-    rows.append([Button("‹ Categories", f"{PREFIX}:h:0")])
-    suffix = f" (page {page + 1} of {pages})" if pages > 1 else ""
-    return f"{name}{suffix}:", rows
+        rows.append([Button(label[:60], Card(p.id).pack())])
+    add_nav(rows, shown, lambda n: Category(code, n).pack())
+    rows.append([Button("‹ Categories", Home().pack())])
+    return f"{name}{shown.suffix()}:", rows
 
 
 async def product_view(ctx: Context, product_id: int) -> View:
@@ -108,16 +77,16 @@ async def product_view(ctx: Context, product_id: int) -> View:
               f"Stock: {stock_text(product)}"]
     rows: list[list[Button]] = []
     if product.in_stock:
-        rows.append([Button(f"Buy for {price} credits", f"{PREFIX}:buy:{product.id}")])
-    rows.append([Button("‹ Back", f"{PREFIX}:c:{category_code(product.category)}:0")])
+        rows.append([Button(f"Buy for {price} credits", Buy(product.id).pack())])
+    rows.append([Button("‹ Back", Category(category_code(product.category)).pack())])
     return "\n".join(lines), rows
 
 
 def confirm_view(offer: Offer, intro: str = "") -> View:
     text = (f"{intro}Buy {offer.product.title} for "
             f"{_price_text(offer.price, offer.list_price, offer.discount)}?")
-    return text, [[Button("Confirm", f"{PREFIX}:ok:{offer.request_id}"),
-                   Button("Cancel", f"{PREFIX}:no:{offer.request_id}")]]
+    return text, [[Button("Confirm", Confirm(offer.request_id).pack()),
+                   Button("Cancel", Cancel(offer.request_id).pack())]]
 
 
 async def purchases_view(ctx: Context, page: int) -> View:
@@ -126,14 +95,12 @@ async def purchases_view(ctx: Context, page: int) -> View:
     owned, total = await service.owned(ctx.user.id, page * size, size)
     if total == 0:
         return "You have not bought anything yet. Send /shop to browse.", None
-    pages = (total + size - 1) // size
     if not owned:
         raise ShopError("That page no longer exists. Send /purchases again.")
-    rows = [[Button(f"Get again: {title}"[:60], f"{PREFIX}:get:{p.id}")] for p, title in owned]
-    nav = _nav(f"{PREFIX}:m", page, pages)
-    if nav:
-        rows.append(nav)
-    lines = [f"Your purchases ({total}), page {page + 1} of {pages}:"]
+    shown = Page.counted(owned, page, size, total)
+    rows = [[Button(f"Get again: {title}"[:60], Again(p.id).pack())] for p, title in owned]
+    add_nav(rows, shown, lambda n: Mine(n).pack())
+    lines = [f"Your purchases ({total}), page {shown.number + 1} of {shown.pages}:"]
     lines += [f"{p.delivered_at:%Y-%m-%d} {title}: {p.price} credits" for p, title in owned]
     return "\n".join(lines), rows
 
@@ -159,10 +126,6 @@ async def purchases(ctx: Context) -> None:
 async def _show(ctx: Context, view: View) -> None:
     await ctx.edit(*view)
     await ctx.answer()
-
-
-async def _buy(ctx: Context, product_id: int) -> None:
-    await _show(ctx, confirm_view(await _service(ctx).offer(ctx.user.id, product_id)))
 
 
 async def _confirm(ctx: Context, request_id: str) -> None:
@@ -197,37 +160,35 @@ async def _again(ctx: Context, purchase_id: int) -> None:
     await ctx.answer(f"Sent {product.title} again.")
 
 
-async def _home(ctx: Context, page: int) -> None:
-    await _show(ctx, await home_view(ctx, page))
+async def _home(ctx: Context) -> None:
+    await _show(ctx, await home_view(ctx, ctx.button(Home).page))
 
 
-async def _product(ctx: Context, product_id: int) -> None:
-    await _show(ctx, await product_view(ctx, product_id))
+async def _category(ctx: Context) -> None:
+    pressed = ctx.button(Category)
+    await _show(ctx, await category_view(ctx, pressed.code, pressed.page))
 
 
-async def _mine(ctx: Context, page: int) -> None:
-    await _show(ctx, await purchases_view(ctx, page))
+async def _product(ctx: Context) -> None:
+    await _show(ctx, await product_view(ctx, ctx.button(Card).product_id))
 
 
-BY_NUMBER: dict[str, Callable[[Context, int], Awaitable[None]]] = {
-    "h": _home, "p": _product, "buy": _buy, "m": _mine, "get": _again,
-}
-BY_REQUEST: dict[str, Callable[[Context, str], Awaitable[None]]] = {
-    "ok": _confirm, "no": _cancel,
-}
+async def _buy(ctx: Context) -> None:
+    offer = await _service(ctx).offer(ctx.user.id, ctx.button(Buy).product_id)
+    await _show(ctx, confirm_view(offer))
 
 
-async def on_button(ctx: Context) -> None:
-    """Every `shop:` button: parse strictly, then let the service re-check everything."""
-    parts = (ctx.update.callback_data or "").split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if action in BY_NUMBER and len(parts) == 3 and NUMBER.match(parts[2]):
-        await BY_NUMBER[action](ctx, int(parts[2]))
-    elif action in BY_REQUEST and len(parts) == 3 and REQUEST.match(parts[2]):
-        await BY_REQUEST[action](ctx, parts[2])
-    elif (action == "c" and len(parts) == 4 and CODE.match(parts[2])
-          and NUMBER.match(parts[3])):
-        await _show(ctx, await category_view(ctx, parts[2], int(parts[3])))
-    else:
-        raise ShopError(INVALID)
+async def _mine(ctx: Context) -> None:
+    await _show(ctx, await purchases_view(ctx, ctx.button(Mine).page))
 
+
+ROUTES = [
+    CallbackRoute.of(Home, _home),
+    CallbackRoute.of(Category, _category),
+    CallbackRoute.of(Card, _product),
+    CallbackRoute.of(Buy, _buy),
+    CallbackRoute.of(Confirm, lambda ctx: _confirm(ctx, ctx.button(Confirm).request_id)),
+    CallbackRoute.of(Cancel, lambda ctx: _cancel(ctx, ctx.button(Cancel).request_id)),
+    CallbackRoute.of(Mine, _mine),
+    CallbackRoute.of(Again, lambda ctx: _again(ctx, ctx.button(Again).purchase_id)),
+]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import secrets
 import zlib
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -656,10 +655,3 @@ def stock_text(product: Product) -> str:
     if product.stock is None:
         return "In stock"
     return f"{product.stock} left" if product.stock > 0 else "Sold out"
-
-
-def page_of(items: Sequence[Any], page: int, size: int) -> tuple[list[Any], int, int]:
-    """The items of page `page` (clamped), the page and the number of pages."""
-    pages = max(1, (len(items) + size - 1) // size)
-    page = min(max(0, page), pages - 1)
-    return list(items[page * size:(page + 1) * size]), page, pages
