@@ -243,3 +243,32 @@ class ShardWorker:
     def status(self) -> dict[str, Any]:
         return {"name": self.name, "shards": self.shards, "handled": self.figures.handled,
                 "lag_ms": round(self.figures.lag_ms, 1)}
+
+
+async def report(broker: RedisJournal) -> dict[str, Any]:
+    """The broker's figures for /status, /metrics and health: backlog, dead letters, and
+    each worker with its shards, lag and count handled."""
+    counts = await broker.counts()
+    owners = await broker.owners()
+    workers = {}
+    for name, figures in sorted((await broker.workers()).items()):
+        shards = sorted(s for s, owner in owners.items() if owner == name)
+        workers[name] = {"alive": int(figures["alive"]), "shards": len(shards),
+                         "shard_list": shards, "lag_ms": figures["lag_ms"],
+                         "handled": figures["handled"]}
+    return {"backlog": counts["pending"], "dead": counts["dead"],
+            "workers_alive": sum(w["alive"] for w in workers.values()),
+            "unowned_shards": broker.shards - len(owners), "workers": workers}
+
+
+def report_lines(figures: dict[str, Any]) -> list[str]:
+    lines = [f"Broker: backlog {figures['backlog']}, dead letters {figures['dead']}, "
+             f"{figures['workers_alive']} workers alive"
+             + (f", {figures['unowned_shards']} shards unowned"
+                if figures["unowned_shards"] else "")]
+    for name, w in figures["workers"].items():
+        state = "" if w["alive"] else " (silent)"
+        shards = ", ".join(map(str, w["shard_list"])) or "none"
+        lines.append(f"  {name}{state}: shards {shards}; lag {w['lag_ms']:.0f} ms; "
+                     f"handled {w['handled']}")
+    return lines

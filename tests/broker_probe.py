@@ -39,6 +39,13 @@ async def seq(ctx: Context) -> None:
                       f"{ctx.update.args}:{os.environ.get('PROBE_NAME', '?')}")
 
 
+async def spin(ctx: Context) -> None:
+    """Spend about PROBE_CPU_MS of CPU and nothing else (bench/scale.py)"""
+    until = time.perf_counter() + float(os.environ.get("PROBE_CPU_MS", "0")) / 1000
+    while time.perf_counter() < until:
+        pass
+
+
 async def echo(ctx: Context) -> None:
     """Answer with the same number"""
     await ctx.reply(f"echo {ctx.update.args}")
@@ -46,5 +53,6 @@ async def echo(ctx: Context) -> None:
 
 @hookimpl
 def register_commands() -> list[Command]:
-    return [Command("seq", seq, rate="100000/second"), Command("echo", echo,
-                                                               rate="100000/second")]
+    unlimited = "100000/second"
+    return [Command("seq", seq, rate=unlimited), Command("echo", echo, rate=unlimited),
+            Command("spin", spin, rate=unlimited)]

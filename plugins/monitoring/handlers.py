@@ -44,6 +44,13 @@ async def status(ctx: Context) -> None:
     for name, check in health["checks"].items():
         lines.append(f"  {'ok' if check['ok'] else 'FAILING'} {name}"
                      + ("" if check["ok"] else f": {check['error'][:120]}"))
+    if kernel.broker is not None:  # a receiver or a worker: what the others are doing
+        from core.workers import report, report_lines
+
+        try:
+            lines.extend(report_lines(await report(kernel.broker)))
+        except Exception as exc:
+            lines.append(f"Broker: unreachable ({type(exc).__name__})")
     errors = monitor.recent_errors()
     if errors:
         lines.append("Errors in the last hour:")
