@@ -1,5 +1,5 @@
-"""`python -m core [run|console|receiver|worker|migrate|plugins|doctor|health]`. `run` is
-the default: the embedded bot, receiving and handling in one process. `receiver` and
+"""`python -m core [run|console|receiver|worker|migrate|plugins|doctor|health|texts]`. `run`
+is the default: the embedded bot, receiving and handling in one process. `receiver` and
 `worker --name NAME` spread one bot over processes through `pipeline.broker` (Redis).
 
 Exit status 2 means the configuration is wrong; nothing was opened.
@@ -271,6 +271,28 @@ def cmd_health(args: argparse.Namespace) -> int:
     return 0 if report["status"] == "ok" else 1
 
 
+# ---- texts -------------------------------------------------------------------------------------
+
+
+def cmd_texts(args: argparse.Namespace) -> int:
+    from core import texts_tool
+
+    project = texts_tool.discover()
+    if args.action == "extract":
+        for line in texts_tool.extract(project):
+            print(line)
+        return 0
+    problems = texts_tool.check(project)
+    for line in problems:
+        print(line)
+    languages = ", ".join(project.languages)
+    if problems:
+        print(f"{len(problems)} problem(s) in the texts ({languages})", file=sys.stderr)
+        return 1
+    print(f"texts complete in {languages}: {len(project.sources)} catalogues")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m core", description=__doc__)
     sub = parser.add_subparsers(dest="command")
@@ -286,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
     sub.add_parser("doctor", help="check settings, database, migrations, Redis")
     sub.add_parser("health", help="print the health checks as JSON")
+    p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
+    p.add_argument("action", choices=("check", "extract"))
     args = parser.parse_args(argv)
     command = args.command or "run"
     if command == "run" and not hasattr(args, "script"):
@@ -299,6 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),
         "health": lambda: cmd_health(args),
+        "texts": lambda: cmd_texts(args),
     }
     try:
         return handlers[command]()

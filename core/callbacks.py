@@ -34,7 +34,7 @@ from core.types import CALLBACK_DATA_LIMIT
 
 SEP = ":"
 TAG_CHARS = 11  # 8 bytes of HMAC-SHA256, base64url without padding
-INVALID_BUTTON = "This button is no longer valid."
+INVALID_BUTTON = "This button is no longer valid."  # English; users see error-button-expired
 
 
 class InvalidCallback(ValueError):

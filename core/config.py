@@ -41,6 +41,12 @@ def _empty_or_redis(value: Any) -> bool:
     return value == "" or (_memory_or_redis(value) and value != "memory")
 
 
+def _is_language_list(value: Any) -> bool:
+    return (isinstance(value, list) and bool(value)
+            and all(isinstance(v, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?", v)
+                    for v in value))
+
+
 def _scheme_ok(url: Any) -> bool:
     return isinstance(url, str) and url.split("://", 1)[0] in DB_SCHEMES and "://" in url
 
@@ -100,7 +106,12 @@ CORE_VALIDATORS: list[Validator] = [
     Validator("logging.backups", default=5, is_type_of=int, gte=0),
     Validator("errors.alert_admins", default=True, is_type_of=bool),
     Validator("errors.alert_cooldown", default=600, is_type_of=int, gte=0),
-    Validator("texts.start", default="Hello! Send /help to see what I can do.", is_type_of=str),
+    Validator("texts.start", default="", is_type_of=str),
+    Validator("i18n.languages", default=["en", "es", "ru"], condition=_is_language_list,
+              messages={"condition": "{name} must be a non-empty list of language codes "
+                                     "such as \"en\", got {value}"}),
+    Validator("i18n.default_language", default="en", is_type_of=str, len_min=2),
+    Validator("i18n.overrides_dir", default="locales", is_type_of=str),
     Validator("telegram.api_id", default=0, is_type_of=int),
     Validator("telegram.api_hash", default="", is_type_of=str),
     Validator("telegram.bot_token", default="", is_type_of=str),

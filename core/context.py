@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from core.callbacks import CallbackData
 from core.errors import UserError
+from core.i18n import Text
 from core.types import (
     Action,
     AnswerCallback,
@@ -19,10 +20,11 @@ from core.types import (
 
 if TYPE_CHECKING:
     from core.conversations import Flow
+    from core.i18n import Translator
     from core.kernel import Kernel
 
 B = TypeVar("B", bound=CallbackData)
-ADMINS_ONLY = "This is for the bot's admins only."
+ADMINS_ONLY = "This is for the bot's admins only."  # English; users see error-admins-only
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +34,11 @@ class BotUser:
     id: int
     first_name: str = ""
     username: str | None = None
-    language: str | None = None
+    language: str | None = None  # Telegram's language_code, as last seen
     is_banned: bool = False
     is_admin: bool = False
     is_new: bool = False
+    locale: str | None = None  # the language chosen (/language) or seen on first contact
 
     @property
     def display(self) -> str:
@@ -43,7 +46,7 @@ class BotUser:
 
 
 class Context:
-    __slots__ = ("answered", "kernel", "pressed", "update", "user")
+    __slots__ = ("_t", "answered", "kernel", "pressed", "update", "user")
 
     def __init__(self, kernel: Kernel, update: Update, user: BotUser) -> None:
         self.kernel = kernel
@@ -51,6 +54,14 @@ class Context:
         self.user = user
         self.answered = False
         self.pressed: CallbackData | None = None  # the parsed button data, set by dispatch
+        self._t: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        """Texts in the user's language: `ctx.t("key", name=value)`, `ctx.t.money(...)`."""
+        if self._t is None:
+            self._t = self.kernel.texts(self.user.locale, self.user.language)
+        return self._t
 
     # ---- what came in -------------------------------------------------------------------------
 
@@ -88,7 +99,7 @@ class Context:
         """Refuse a non-admin, for handlers whose route is open to everyone (group messages,
         shared buttons); routes declared `admin_only` are already checked by the dispatcher."""
         if not self.user.is_admin:
-            raise UserError(ADMINS_ONLY)
+            raise UserError(Text("error-admins-only"))
 
     def service(self, name: str) -> Any:
         return self.kernel.service(name)

@@ -32,6 +32,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from core.errors import UserError
+from core.i18n import Text
 from core.models import ConversationState, utcnow
 from core.types import UpdateKind
 
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 Check = Callable[["Context", str, dict[str, Any]], Any]  # may return an awaitable
 STOP_WORDS = frozenset({"cancel", "stop", "/cancel"})
+CANCELLED = Text("conversation-cancelled")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +50,7 @@ class Step:
     """One question. `check` turns the answer into a JSON value or raises UserError."""
 
     name: str
-    prompt: str
+    prompt: str | Text  # a Text is asked in the user's language
     check: Check | None = None
 
 
@@ -59,7 +61,7 @@ class Flow:
     done: Callable[[Context, dict[str, Any]], Awaitable[None]]
     expiry: int = 900  # seconds of silence after which the flow is forgotten
     reply_to_prompt: bool = False
-    cancelled: str = "Stopped; nothing was changed."
+    cancelled: str | Text = CANCELLED
 
     def __post_init__(self) -> None:
         if not self.steps:
@@ -163,7 +165,7 @@ class Conversations:
         await self._ask(ctx, Open(flow, step, answers, None))
 
     async def _ask(self, ctx: Context, state: Open, error: str = "") -> None:
-        prompt = state.flow.steps[state.step].prompt
+        prompt = ctx.t.text(state.flow.steps[state.step].prompt)
         sent = await ctx.reply(f"{error}\n{prompt}" if error else prompt)
         state.prompt_message_id = sent.message_id
         await self._save(ctx.user.id, ctx.chat_id, state)
@@ -178,12 +180,12 @@ class Conversations:
                                      ctx.update.reply_to_message_id != state.prompt_message_id):
             # Not an answer: the flow ends, and the message goes nowhere.
             await self.end(ctx.user.id, ctx.chat_id)
-            await ctx.reply(f"{flow.cancelled}")
+            await ctx.reply(ctx.t.text(flow.cancelled))
             return True
         text = answer_text(ctx)
         if text.lower() in STOP_WORDS:
             await self.end(ctx.user.id, ctx.chat_id)
-            await ctx.reply(flow.cancelled)
+            await ctx.reply(ctx.t.text(flow.cancelled))
             return True
         step = flow.steps[state.step]
         try:
@@ -193,7 +195,7 @@ class Conversations:
                 if inspect.isawaitable(value):
                     value = await value
         except UserError as exc:
-            await self._ask(ctx, state, exc.message)
+            await self._ask(ctx, state, ctx.t.text(exc.message))
             return True
         state.answers[step.name] = value
         following = next((i for i, s in enumerate(flow.steps) if s.name not in state.answers),
@@ -224,7 +226,7 @@ class Conversations:
         if state is None:
             return False
         await self.end(ctx.user.id, ctx.chat_id)
-        await ctx.reply(state.flow.cancelled)
+        await ctx.reply(ctx.t.text(state.flow.cancelled))
         return True
 
     async def forget_expired(self) -> int:

@@ -9,10 +9,12 @@ from typing import Any
 
 from loguru import logger
 
+from core import language
 from core.context import Context
 from core.hookspecs import hookimpl
+from core.i18n import Text
 from core.kernel import Kernel
-from core.types import Command, HealthCheck, RuntimeSetting, SendMessage
+from core.types import CallbackRoute, Command, HealthCheck, RuntimeSetting, SendMessage
 
 
 async def start(ctx: Context) -> None:
@@ -20,51 +22,62 @@ async def start(ctx: Context) -> None:
     payload = ctx.update.args.strip()
     if payload and any(await ctx.kernel.emit("deep_link", ctx=ctx, payload=payload[:64])):
         return
+    # An operator's /set start_text speaks for every language; unset, the catalogue's text.
     text = await ctx.service("runtime").get("start_text")
-    await ctx.reply(text)
+    await ctx.reply(text or ctx.t("start"))
 
 
 async def help_(ctx: Context) -> None:
     """What this bot can do"""
-    lines = ["Commands:"]
-    for command in ctx.kernel.commands_for(ctx.user.is_admin):
-        admin = " [admin]" if command.admin_only else ""
-        lines.append(f"/{command.name} - {command.label}{admin}")
+    kernel, t = ctx.kernel, ctx.t
+    lines = [t("help-title")]
+    admin_lines = []
+    for command in kernel.commands_for(ctx.user.is_admin):
+        line = t("help-line", command=command.name, description=kernel.describe(command, t))
+        (admin_lines if command.admin_only else lines).append(line)
+    if admin_lines:
+        lines += ["", t("help-admin-title"), *admin_lines]
     await ctx.reply("\n".join(lines))
 
 
 def _start_text(value: str) -> str:
     value = value.strip()
+    if value.lower() in ("-", "default"):
+        return ""  # back to the catalogue's text, in each user's language
     if not value or len(value) > 2000:
-        raise ValueError("must be 1 to 2000 characters")
+        raise ValueError(Text("setting-text-length"))
     return value
 
 
 async def cancel(ctx: Context) -> None:
     """Stop what you are doing (a question the bot asked)"""
     if not await ctx.kernel.dispatcher.conversations.cancel(ctx):
-        await ctx.reply("Nothing to cancel.")
+        await ctx.reply(ctx.t("conversation-nothing-to-cancel"))
 
 
 async def back(ctx: Context) -> None:
     """Go back to the previous question"""
     if not await ctx.kernel.dispatcher.conversations.back(ctx):
-        await ctx.reply("There is no question to go back to.")
+        await ctx.reply(ctx.t("conversation-nothing-to-go-back-to"))
 
 
 @hookimpl(trylast=True)
 def register_commands() -> list[Command]:
     # /cancel and /back matter only inside a conversation: kept out of /help and the menu.
     return [Command("start", start), Command("help", help_),
+            Command("language", language.language),
             Command("cancel", cancel, hidden=True), Command("back", back, hidden=True)]
 
 
+@hookimpl(trylast=True)
+def register_callbacks() -> list[CallbackRoute]:
+    return [CallbackRoute.of(language.LanguageButton, language.language_pressed)]
 
 
 @hookimpl(trylast=True)
 def register_runtime_settings(settings: Any) -> list[RuntimeSetting]:
-    return [RuntimeSetting("start_text", settings.texts.start, "the answer to /start",
-                           _start_text)]
+    return [RuntimeSetting("start_text", settings.texts.start,
+                           Text("setting-start-text-help"), _start_text)]
 
 
 @hookimpl(trylast=True)
@@ -78,8 +91,7 @@ async def _handle_error(ctx: Context, error: BaseException, reference: str) -> N
     logger.opt(exception=error).error("error {} handling update {} from user {}", reference,
                                       ctx.update.key, ctx.update.user.id)
     try:
-        await ctx.reply(f"Sorry, something went wrong. If it keeps happening, tell the "
-                        f"operators this reference: {reference}")
+        await ctx.reply(ctx.t("error-unexpected", reference=reference))
     except Exception:
         logger.exception("could not tell user {} about error {}", ctx.update.user.id, reference)
     if kernel.settings.errors.alert_admins and kernel.admins:
@@ -97,11 +109,14 @@ async def _alert_admins(kernel: Kernel, error: BaseException, reference: str) ->
     key = "core:alert:" + fingerprint(error)
     if not await kernel.cache.add(key, 1, max(1, kernel.settings.errors.alert_cooldown)):
         return
-    text = (f"<b>Error {reference}</b>\n<code>{html.escape(type(error).__name__)}: "
-            f"{html.escape(kernel.redact(str(error))[:500])}</code>\n"
-            f"Same errors are not reported again for {kernel.settings.errors.alert_cooldown} s.")
+    detail = (f"<code>{html.escape(type(error).__name__)}: "
+              f"{html.escape(kernel.redact(str(error))[:500])}</code>")
+    cooldown = kernel.settings.errors.alert_cooldown
     for admin in sorted(kernel.admins):
         try:
+            t = await kernel.texts_for(admin)
+            text = (f"<b>{html.escape(t('error-alert-title', reference=reference))}</b>\n"
+                    f"{detail}\n{html.escape(t('error-alert-repeat', seconds=cooldown))}")
             await kernel.send(SendMessage(admin, text, html=True))
         except Exception:
             logger.warning("could not alert admin {} about {}", admin, reference)

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from core.callbacks import INVALID_BUTTON, InvalidCallback, prefix_candidates
-from core.context import ADMINS_ONLY, BotUser, Context
+from core.callbacks import InvalidCallback, prefix_candidates
+from core.context import BotUser, Context
 from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
 from core.models import SeenUpdate, utcnow
@@ -94,10 +94,10 @@ class Dispatcher:
                     ctx.pressed = route.data.unpack(update.callback_data or "",
                                                     self.button_key)
                 except InvalidCallback:
-                    await ctx.answer(INVALID_BUTTON, alert=True)
+                    await ctx.answer(ctx.t("error-button-expired"), alert=True)
                     return "invalid_button"
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
-                await self._tell(ctx, ADMINS_ONLY)
+                await self._tell(ctx, ctx.t("error-admins-only"))
                 return "denied"
             if update.kind not in NEVER_LIMITED and await self._limited(ctx, route):
                 return "limited"
@@ -119,7 +119,7 @@ class Dispatcher:
         except UserError as exc:
             await self._refund(receipt, "user error")
             if ctx is not None:
-                await self._tell(ctx, exc.message)
+                await self._tell(ctx, ctx.t.text(exc.message))
             return "user_error"
         except Exception as exc:
             await self._refund(receipt, "handler failed")
@@ -173,12 +173,11 @@ class Dispatcher:
     async def _unrouted(self, ctx: Context) -> str:
         update = ctx.update
         if update.kind is UpdateKind.COMMAND and not update.chat.is_group:
-            await ctx.reply(f"Unknown command /{(update.command or '')[:32]}. Send /help "
-                            "to see what I can do.")
+            await ctx.reply(ctx.t("error-unknown-command", command=(update.command or "")[:32]))
         elif update.kind is UpdateKind.TEXT and not update.chat.is_group:
-            await ctx.reply("I only understand commands. Send /help to see them.")
+            await ctx.reply(ctx.t("error-commands-only"))
         elif update.kind is UpdateKind.CALLBACK:
-            await ctx.answer(INVALID_BUTTON, alert=True)
+            await ctx.answer(ctx.t("error-button-expired"), alert=True)
         return "unrouted"
 
     async def _limited(self, ctx: Context, route: Any) -> bool:
@@ -194,7 +193,7 @@ class Dispatcher:
             return False
         # Say it once per window, then stay quiet: a flood must not become our flood.
         if await self.kernel.cache.add(f"core:limited:{scope}:{user_id}", 1, wait):
-            await self._tell(ctx, f"You're going too fast. Try again in {int(wait + 0.999)} s.")
+            await self._tell(ctx, ctx.t("error-too-fast", seconds=int(wait + 0.999)))
         elif ctx.update.callback_id is not None:
             await ctx.answer()
         return True

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import secrets
 import string
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.i18n import Text
 
 
 class BotError(Exception):
@@ -11,10 +15,12 @@ class BotError(Exception):
 
 
 class UserError(BotError):
-    """A problem the user can fix: its message is shown to them as it is."""
+    """A problem the user can fix: its message is shown to them, translated when it is a
+    `core.i18n.Text` (`UserError(Text("shop-sold-out", title=...))`)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str | Text) -> None:
+        # A Text reads as its key and arguments in logs and tracebacks.
+        super().__init__(message if isinstance(message, str) else repr(message))
         self.message = message
 
 

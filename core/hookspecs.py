@@ -102,6 +102,17 @@ def register_runtime_settings(settings: Any) -> list[RuntimeSetting]:
 
 
 @hookspec
+def register_texts() -> str | None:
+    """Return the folder of this plugin's text catalogues: one Fluent file per language
+    (`en.ftl`, `es.ftl`, `ru.ftl`), usually `locales/` inside the plugin's package.
+
+    Keys are shared by all catalogues, so prefix yours with the plugin's name
+    (`shop-sold-out`); `command-<name>` is a command's line in /help and the menu.
+    Handlers translate with `ctx.t(key, **args)`; see `core/i18n.py`.
+    """
+
+
+@hookspec
 def health_checks(kernel: Kernel) -> list[HealthCheck]:
     """Return `HealthCheck`s shown by `python -m core health` and `doctor`."""
 

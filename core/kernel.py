@@ -25,11 +25,11 @@ from dynaconf import Dynaconf
 from loguru import logger
 
 from core import cache as cache_module
-from core import config, migrate, plugins
+from core import config, i18n, migrate, plugins
 from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
-from core.errors import PluginError
+from core.errors import ConfigError, PluginError
 from core.flood import SharedPacer
 from core.logs import Redactor
 from core.models import MODELS, SeenUpdate, utcnow
@@ -72,6 +72,7 @@ class Kernel:
         # The receiver role (core/workers.py): updates go onto the broker, handled elsewhere.
         self.receiver: Receiver | None = None
         self.broker: RedisJournal | None = None  # receiver and workers: the shared journal
+        self.texts: i18n.Texts  # set by configure(), with the settings
 
     # ---- configuration (nothing opened yet) ---------------------------------------------------
 
@@ -95,7 +96,34 @@ class Kernel:
         config.validate(settings, owned)
         kernel.admins = frozenset(settings.admins)
         kernel.redact = Redactor(config.secret_values(settings))
+        kernel.texts = kernel.load_texts()
         return kernel
+
+    def text_sources(self) -> list[i18n.Source]:
+        """The kernel's catalogue, then each plugin's (`register_texts`)."""
+        sources = [i18n.Source("core", i18n.CORE_LOCALES)]
+        sources += [i18n.Source(owner, Path(directory))
+                    for owner, directory in self.collect("register_texts")]
+        return sources
+
+    def load_texts(self) -> i18n.Texts:
+        """Every catalogue and the operators' overrides; ConfigError naming file and line."""
+        s = self.settings.i18n
+        texts, errors = i18n.Texts.load(self.text_sources(), s.languages, s.default_language,
+                                        self.root / s.overrides_dir)
+        if texts.default not in texts.languages:
+            errors.insert(0, f"settings: i18n.default_language '{s.default_language}' is not "
+                             f"in i18n.languages ({', '.join(texts.languages)})")
+        if errors:
+            raise ConfigError(errors)
+        return texts
+
+    async def texts_for(self, user_id: int) -> i18n.Translator:
+        """Texts in a user's language, for messages sent outside a handler's `ctx`."""
+        user = await self.users.get(user_id)
+        if user is None:
+            return self.texts()
+        return self.texts(user.locale, user.language)
 
     def collect(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call every implementation of a declaration hook, keeping who returned what."""
@@ -233,6 +261,16 @@ class Kernel:
     def commands_for(self, admin: bool) -> list[Command]:
         return sorted((c for c in self.routes.commands.values()
                        if not c.hidden and (admin or not c.admin_only)), key=lambda c: c.name)
+
+    def describe(self, command: Command, t: i18n.Translator) -> str:
+        """A command's line for /help and the menu, in `t`'s language: the text
+        `command-<name>` when a catalogue has it, else the command's own help; with the
+        cost it charges (routes carry the cost actually charged, `[default.costs]` applied)."""
+        key = "command-" + command.name
+        description = t(key) if t.has(key) else command.description
+        if command.cost:
+            return t("command-label-cost", description=description, cost=command.cost)
+        return description
 
     # ---- hooks --------------------------------------------------------------------------------
 

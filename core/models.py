@@ -25,7 +25,8 @@ class User(BaseModel):
     username = peewee.CharField(max_length=64, null=True)
     first_name = peewee.CharField(max_length=128, default="")
     last_name = peewee.CharField(max_length=128, null=True)
-    language = peewee.CharField(max_length=16, null=True)
+    language = peewee.CharField(max_length=16, null=True)  # Telegram's, as last seen
+    locale = peewee.CharField(max_length=16, null=True)  # chosen, or Telegram's on first contact
     is_banned = peewee.BooleanField(default=False)
     ban_reason = peewee.CharField(max_length=256, null=True)
     is_unreachable = peewee.BooleanField(default=False)

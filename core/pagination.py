@@ -13,9 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from core.types import Button
+
+if TYPE_CHECKING:
+    from core.i18n import Translator
 
 T = TypeVar("T")
 
@@ -44,17 +47,24 @@ class Page(Generic[T]):
         """"page 2 of 5", or "" when everything fits on one page."""
         return f"page {self.number + 1} of {self.pages}" if self.pages > 1 else ""
 
-    def suffix(self) -> str:
-        """" (page 2 of 5)" for a title, or ""."""
-        return f" ({self.label})" if self.label else ""
+    def label_in(self, t: Translator | None) -> str:
+        """`label` in the reader's language."""
+        if t is None or self.pages <= 1:
+            return self.label
+        return t("page-of", page=self.number + 1, pages=self.pages)
 
-    def nav(self, data: Callable[[int], str]) -> list[Button]:
+    def suffix(self, t: Translator | None = None) -> str:
+        """" (page 2 of 5)" for a title, or ""."""
+        label = self.label_in(t)
+        return f" ({label})" if label else ""
+
+    def nav(self, data: Callable[[int], str], t: Translator | None = None) -> list[Button]:
         """The navigation row: buttons to the neighbouring pages (empty on a single page)."""
         row = []
         if self.has_previous:
-            row.append(Button(PREVIOUS, data(self.number - 1)))
+            row.append(Button(t("page-previous") if t else PREVIOUS, data(self.number - 1)))
         if self.has_next:
-            row.append(Button(NEXT, data(self.number + 1)))
+            row.append(Button(t("page-next") if t else NEXT, data(self.number + 1)))
         return row
 
     @classmethod
@@ -93,8 +103,10 @@ def paginate(items: Sequence[T], number: int, size: int) -> Page[T]:
                 len(items))
 
 
-def add_nav(rows: list[list[Button]], page: Page[T], data: Callable[[int], str]) -> None:
-    """Append the navigation row to a keyboard when there is more than one page."""
-    nav = page.nav(data)
+def add_nav(rows: list[list[Button]], page: Page[T], data: Callable[[int], str],
+            t: Translator | None = None) -> None:
+    """Append the navigation row to a keyboard when there is more than one page (its buttons
+    in `t`'s language when given)."""
+    nav = page.nav(data, t)
     if nav:
         rows.append(nav)

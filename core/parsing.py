@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.i18n import Text
+
 COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@([A-Za-z0-9_]{3,64}))?(?:\s+(.*))?$", re.S)
 
 
@@ -26,12 +28,25 @@ def parse_command(text: str, bot_username: str | None = None) -> ParsedCommand |
     return ParsedCommand(name, args.strip(), for_us)
 
 
-def parse_amount(text: str, *, minimum: int = 1, maximum: int = 10**9) -> int:
-    """A whole positive number within bounds, or ValueError with a message for the user."""
+class AmountError(ValueError):
+    """A number the user typed that will not do; `text` says why, in their language."""
+
+    def __init__(self, text: Text) -> None:
+        super().__init__(text.key)
+        self.text = text
+
+
+def parse_amount(text: str, *, minimum: int = 1, maximum: int = 10**9,
+                 field: Text | None = None) -> int:
+    """A whole number within bounds, or AmountError with a text for the user that names
+    `field` when given ("Price: the number must be from 1 to 1,000")."""
     cleaned = text.strip().replace("_", "")
-    if not (cleaned.isascii() and cleaned.lstrip("+").isdigit()) or len(cleaned) > 15:
-        raise ValueError(f"'{text[:20]}' is not a whole number")
-    value = int(cleaned)
+    digits = cleaned.removeprefix("-").removeprefix("+")
+    prefix, named = ("amount-", {}) if field is None else ("amount-field-", {"field": field})
+    if not (digits.isascii() and digits.isdigit()):
+        raise AmountError(Text(prefix + "not-number", value=text[:20], **named))
+    value = int(cleaned) if len(digits) <= 18 else maximum + 1
     if not minimum <= value <= maximum:
-        raise ValueError(f"must be between {minimum} and {maximum}")
+        raise AmountError(Text(prefix + "out-of-range", minimum=minimum, maximum=maximum,
+                               **named))
     return value

@@ -9,6 +9,7 @@ from typing import Any
 from core.cache import Cache
 from core.db import Database
 from core.errors import UserError
+from core.i18n import Text
 from core.models import RuntimeSetting as Row
 from core.models import RuntimeSettingChange, utcnow
 from core.types import RuntimeSetting
@@ -26,8 +27,8 @@ class RuntimeSettings:
         try:
             return self.declared[key]
         except KeyError:
-            known = ", ".join(sorted(self.declared)) or "none"
-            raise UserError(f"Unknown setting '{key[:64]}'. Editable settings: {known}.") from None
+            known: str | Text = ", ".join(sorted(self.declared)) or Text("setting-none")
+            raise UserError(Text("setting-unknown", key=key[:64], known=known)) from None
 
     async def get(self, key: str) -> Any:
         decl = self._declared(key)
@@ -44,7 +45,8 @@ class RuntimeSettings:
         try:
             value = decl.parse(raw)
         except (ValueError, TypeError) as exc:
-            raise UserError(f"Invalid value for '{key}': {exc}") from None
+            reason = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else str(exc)
+            raise UserError(Text("setting-invalid", key=key, reason=reason)) from None
         encoded = json.dumps(value)
 
         def write() -> None:

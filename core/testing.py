@@ -215,6 +215,7 @@ def base_settings(tmp_path: Path, database_url: str | None = None) -> dict[str, 
         "plugins.enabled": [],
         "errors.alert_cooldown": 60,
         "telegram.bot_token": "",
+        "i18n.overrides_dir": str(tmp_path / "locales"),  # operators' overrides: none
     }
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from core.callbacks import CallbackData
     from core.context import Context
+    from core.i18n import Text
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for inline button data
 
@@ -221,11 +222,13 @@ class RefundStars(Action):
 
 @dataclass(frozen=True, slots=True)
 class SetCommands(Action):
-    """The command menu: `commands` for everyone, plus `admin_commands` in each admin's chat."""
+    """The command menu: `commands` for everyone, plus `admin_commands` in each admin's chat;
+    for users whose Telegram speaks `language` (a language code), or for all when empty."""
 
     commands: tuple[tuple[str, str], ...]
     admin_commands: tuple[tuple[str, str], ...] = ()
     admin_ids: tuple[int, ...] = ()
+    language: str = ""
 
     paced = False
 
@@ -314,7 +317,7 @@ class RuntimeSetting:
 
     key: str
     default: Any
-    description: str = ""
+    description: str | Text = ""  # a Text is shown in the admin's language
     parse: Callable[[str], Any] = str  # raises ValueError with a message on a bad value
 
 

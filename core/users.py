@@ -30,7 +30,7 @@ class Users:
 
     def _snapshot(self, row: User, is_new: bool = False) -> BotUser:
         return BotUser(row.id, row.first_name, row.username, row.language, row.is_banned,
-                       row.id in self.admins, is_new)
+                       row.id in self.admins, is_new, row.locale)
 
     async def touch(self, sender: Sender) -> BotUser:
         key = PREFIX + str(sender.id)
@@ -50,7 +50,7 @@ class Users:
                     row = User.create(id=sender.id, username=sender.username,
                                       first_name=sender.first_name[:128],
                                       last_name=sender.last_name, language=sender.language,
-                                      created_at=now, last_seen_at=now)
+                                      locale=sender.language, created_at=now, last_seen_at=now)
                 return self._snapshot(row, is_new=True)
             except peewee.IntegrityError:
                 row = User.get(User.id == sender.id)  # another worker created it first
@@ -59,6 +59,7 @@ class Users:
                      is_unreachable=False)
          .where(User.id == sender.id).execute())
         row.username, row.first_name = sender.username, sender.first_name[:128]
+        row.language = sender.language
         return self._snapshot(row)
 
     async def get(self, user_id: int) -> BotUser | None:
@@ -93,6 +94,14 @@ class Users:
         changed = await self.db.run(
             lambda: User.update(is_banned=banned, ban_reason=reason if banned else None)
             .where(User.id == user_id).execute()
+        )
+        await self.cache.delete(PREFIX + str(user_id))
+        return bool(changed)
+
+    async def set_locale(self, user_id: int, locale: str) -> bool:
+        """Store the language a user chose; False when the user is unknown."""
+        changed = await self.db.run(
+            lambda: User.update(locale=locale).where(User.id == user_id).execute()
         )
         await self.cache.delete(PREFIX + str(user_id))
         return bool(changed)

@@ -170,6 +170,11 @@ def register_migrations() -> tuple[str, str]:
 
 
 @hookimpl
+def register_texts() -> str:
+    return str(Path(__file__).parent / "sample_locales")
+
+
+@hookimpl
 def register_commands() -> list[Command]:
     return [
         Command("note", note),

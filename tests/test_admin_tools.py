@@ -239,7 +239,7 @@ async def test_banned_list_is_paged(tmp_path: Path) -> None:
 async def test_set_get_and_settings(admin_bot: BotDriver) -> None:
     bot = admin_bot
     listing = await bot.send("/settings", user=bot.admin)
-    assert "start_text = Hello! Send /help" in listing.text
+    assert "start_text =   (the answer to /start (empty: the translated text))" in listing.text
     changed = await bot.send("/set start_text Welcome to the shop!", user=bot.admin)
     assert changed.text == "start_text = Welcome to the shop!"
     assert (await bot.send("/get start_text", user=bot.admin)).text == changed.text
@@ -251,11 +251,11 @@ async def test_set_get_and_settings(admin_bot: BotDriver) -> None:
 async def test_set_refuses_unknown_keys_and_invalid_values(admin_bot: BotDriver) -> None:
     bot = admin_bot
     unknown = await bot.send("/set bot_token abc", user=bot.admin)
-    assert "Unknown setting 'bot_token'. Editable settings: start_text." in unknown.text
+    assert "There is no setting “bot_token”. Editable settings: start_text." in unknown.text
     invalid = await bot.send("/set start_text " + "x" * 2001, user=bot.admin)
-    assert "Invalid value for 'start_text': must be 1 to 2000 characters" in invalid.text
+    assert "“start_text” can't be set to that: it must be 1 to 2,000 characters" in invalid.text
     assert "Usage: /set" in (await bot.send("/set start_text", user=bot.admin)).text
-    assert "Unknown setting" in (await bot.send("/get nope", user=bot.admin)).text
+    assert "There is no setting “nope”" in (await bot.send("/get nope", user=bot.admin)).text
     assert RuntimeSetting.select().count() == 0 and RuntimeSettingChange.select().count() == 0
 
 

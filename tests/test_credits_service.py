@@ -131,9 +131,9 @@ async def test_a_key_reused_for_another_change_is_refused(tmp_path: Path) -> Non
     async with credits_bot(tmp_path, f"sqlite:///{tmp_path / 'c.db'}") as bot:
         svc: CreditsService = bot.service("credits")
         await svc.credit(1, 10, "a", "k")
-        with pytest.raises(CreditsError, match="already used"):
+        with pytest.raises(CreditsError, match="credits-key-reused"):
             await svc.credit(2, 10, "a", "k")
-        with pytest.raises(CreditsError, match="already used"):
+        with pytest.raises(CreditsError, match="credits-key-reused"):
             await svc.debit(1, 1, "a", "k")
         assert await svc.balance(2) == 0
 
@@ -143,16 +143,16 @@ async def test_bad_amounts_and_keys_change_nothing(tmp_path: Path) -> None:
                            {"credits.max_amount": 1000}) as bot:
         svc: CreditsService = bot.service("credits")
         for amount in (0, -5, 1001, 10**30, 2.5, "7", True, None):
-            with pytest.raises(CreditsError, match="whole number from 1 to 1000"):
+            with pytest.raises(CreditsError, match=r"credits-bad-amount.*1000"):
                 await svc.credit(3, amount, "bad", f"bad-{amount!r}")  # type: ignore[arg-type]
             with pytest.raises(CreditsError):
                 await svc.debit(3, amount, "bad", f"bad-{amount!r}")  # type: ignore[arg-type]
         for key in ("", "x" * 181, None, 5):
             with pytest.raises(CreditsError, match="idempotency key"):
                 await svc.credit(3, 1, "bad", key)  # type: ignore[arg-type]
-        with pytest.raises(CreditsError, match="no debit"):
+        with pytest.raises(CreditsError, match="credits-no-debit"):
             await svc.refund("never-happened")
-        with pytest.raises(CreditsError, match="no credit"):
+        with pytest.raises(CreditsError, match="credits-no-credit"):
             await svc.reverse("never-happened")
         assert (await svc.summary()).entries == 0
         assert await svc.balance(3) == 0
@@ -163,9 +163,9 @@ async def test_refund_gives_back_only_debits_and_reverse_only_credits(tmp_path: 
         svc: CreditsService = bot.service("credits")
         await svc.credit(4, 10, "grant", "g")
         await svc.debit(4, 4, "spend", "s")
-        with pytest.raises(CreditsError, match="no debit"):
+        with pytest.raises(CreditsError, match="credits-no-debit"):
             await svc.refund("g")
-        with pytest.raises(CreditsError, match="no credit"):
+        with pytest.raises(CreditsError, match="credits-no-credit"):
             await svc.reverse("s")
         assert await svc.balance(4) == 6
 
@@ -179,7 +179,8 @@ async def test_reversing_spent_credits_is_refused_with_the_numbers_unless_forced
         with pytest.raises(InsufficientCredits) as refused:
             await svc.reverse("tg-charge-1", "refunded payment")
         assert refused.value.shortfall == 70 and refused.value.balance == 30
-        assert "70 of them are already spent (balance 30)" in refused.value.message
+        shown = bot.kernel.texts("en").text(refused.value.message)
+        assert "70 of them are already spent (balance 30)" in shown
         assert await svc.balance(5) == 30
         forced = await svc.reverse("tg-charge-1", "refunded payment", force=True)
         assert (forced.amount, forced.balance_after) == (-30, 0)
@@ -205,10 +206,11 @@ async def test_batch_reports_what_failed_and_why_and_applies_the_rest(
             BatchItem(15, 7, "promo", "promo-15"),
             BatchItem(9, 3, "promo", "promo-9"),
         ])
-        assert [(f.index, f.reason.split(":")[0]) for f in result.failed] == [
+        en = bot.kernel.texts("en")
+        assert [(f.index, en.text(f.reason).split(":")[0]) for f in result.failed] == [
             (1, "Not enough credits"), (2, "The amount must be a whole number from 1 to 500."),
             (3, "The amount must be a whole number from 1 to 500."),
-            (4, "The key 'seed' was already used for another change.")]
+            (4, "This change was already made with different details, so nothing was changed.")]
         assert [(e.user_id, e.amount, e.duplicate) for e in result.applied] == [
             (10, 50, False), (10, 50, True), (15, 7, False), (9, 3, False)]
         assert [await svc.balance(u) for u in (10, 11, 12, 13, 14, 15)] == [50, 5, 0, 0, 0, 7]

@@ -47,9 +47,9 @@ async def test_migrations_users_and_runtime_settings(tmp_path: Path, database_ur
         assert await runtime.get("sample_limit") == 7
         with pytest.raises(UserError, match="must be between 1 and 100"):
             await runtime.set("sample_limit", "1000", by=1)
-        with pytest.raises(UserError, match="Invalid value"):
+        with pytest.raises(UserError, match="setting-invalid"):
             await runtime.set("sample_limit", "seven", by=1)
-        with pytest.raises(UserError, match="Unknown setting"):
+        with pytest.raises(UserError, match="setting-unknown"):
             await runtime.set("no_such_key", "1", by=1)
         assert await runtime.get("sample_limit") == 7
         history = await kernel.db.run(lambda: kernel.db.peewee.execute_sql(

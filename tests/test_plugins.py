@@ -44,7 +44,7 @@ async def test_enabled_plugin_commands_are_routed_and_listed(bot_with_sample) ->
     assert "/paid - A command that costs 2 (2 credits)" in reply.text
     assert "/secret" not in reply.text  # admin-only, hidden from users
     admin_help = await bot.send("/help", user=bot.admin)
-    assert "/secret - Admins only [admin]" in admin_help.text
+    assert "For admins:\n/secret - Admins only" in admin_help.text
 
 
 async def test_disabled_plugin_commands_are_absent(bot) -> None:

@@ -59,16 +59,16 @@ async def test_bad_admin_input_gets_a_clear_message_and_changes_nothing(bot: Bot
     cases = {
         "/shop_add only | three | parts": "Usage: /shop_add",
         "/shop_add bad sku! | T | 5 | C | text:x | 1": "A SKU is 1 to 64",
-        "/shop_add a | T | -5 | C | text:x | 1": "The price '-5' is not a whole number",
-        "/shop_add a | T | 0 | C | text:x | 1": "The price must be between 1 and",
-        "/shop_add a | T | 99999999999999 | C | text:x | 1": "The price must be between",
+        "/shop_add a | T | -5 | C | text:x | 1": "The number must be from 1 to",
+        "/shop_add a | T | 0 | C | text:x | 1": "The number must be from 1 to",
+        "/shop_add a | T | 99999999999999 | C | text:x | 1": "The number must be from",
         "/shop_add a | T | 1.5 | C | text:x | 1": "is not a whole number",
         "/shop_add a | T | 5 | C | html:<b> | 1": "The content is text:",
         "/shop_add a | T | 5 | C | link:javascript:alert(1) | 1": "A link starts with https://",
         "/shop_add a | T | 5 | C | file:../etc | 1": "does not look like a Telegram file id",
         "/shop_add a |  | 5 | C | text:x | 1": "The title is empty",
         f"/shop_add a | {'x' * 200} | 5 | C | text:x | 1": "The title is too long",
-        "/shop_add a | T | 5 | C | text:x | lots": "The stock 'lots' is not a whole number",
+        "/shop_add a | T | 5 | C | text:x | lots": "“lots” is not a whole number",
         "/shop_add ok | Dup | 5 | C | text:x | 1": "The SKU ok is taken",
         "/shop_edit ok colour red": "A field is one of",
         "/shop_edit nope price 5": "No product with the SKU nope",
@@ -99,7 +99,7 @@ async def test_guided_add_asks_one_question_at_a_time(bot: BotDriver) -> None:
     assert (await bot.send("guide-1", user=admin)).text == "Title?"
     assert (await bot.send("Field Guide", user=admin)).text == "Price in credits?"
     wrong = await bot.send("ten", user=admin)
-    assert "The price 'ten' is not a whole number." in wrong.text
+    assert "“ten” is not a whole number." in wrong.text
     assert "Price in credits?" in wrong.text  # asked again
     assert (await bot.send("10", user=admin)).text == "Category?"
     assert "What is delivered?" in (await bot.send("Guides", user=admin)).text

@@ -235,7 +235,10 @@ async def test_command_menu_for_everyone_and_for_admins(tg: TelegramHarness) -> 
     await tg.message(tg.admin, "/echo hi")  # the admin has talked to the bot: a known peer
     tg.clear()
     await tg.transport.set_menu()
-    default, admin = tg.requests_of(f.bots.SetBotCommands)
+    menus = tg.requests_of(f.bots.SetBotCommands)
+    assert len(menus) == 2 * (1 + len(tg.kernel.texts.languages))  # all, then each language
+    default, admin = menus[:2]
+    assert default.lang_code == "" and [m.lang_code for m in menus[2::2]] == ["en", "es", "ru"]
     assert isinstance(default.scope, raw.types.BotCommandScopeDefault)
     names = [c.command for c in default.commands]
     assert "menu" in names and "start" in names and "stats" not in names

@@ -30,13 +30,17 @@ async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> Non
     running = asyncio.create_task(transport.run())
     try:
         deadline = asyncio.get_running_loop().time() + 30
-        while asyncio.get_running_loop().time() < deadline and not any(
+        languages = len(kernel.texts.languages)
+        while asyncio.get_running_loop().time() < deadline and sum(
             isinstance(q, f.bots.SetBotCommands) for q in client.requests
-        ):  # until connected and the menu is set
+        ) < 1 + languages:  # until connected and the menu is set, in every language
             await asyncio.sleep(0)
         assert client.is_connected
-        [menu] = [q for q in client.requests if isinstance(q, f.bots.SetBotCommands)]
-        assert [c.command for c in menu.commands] == ["help", "start"]
+        menus = {q.lang_code: q for q in client.requests if isinstance(q, f.bots.SetBotCommands)}
+        assert sorted(menus) == sorted(["", *kernel.texts.languages])
+        assert [c.command for c in menus[""].commands] == ["help", "language", "start"]
+        assert [c.description for c in menus["ru"].commands] == [
+            "Что умеет этот бот", "Выбрать язык", "Запустить бота"]
         harness = TelegramHarness(kernel, transport, client)
         await harness.message(TgUser(42, "Alice"), "/start")
         assert harness.sent_texts(42) == ["Hello! Send /help to see what I can do."]

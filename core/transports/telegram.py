@@ -130,20 +130,29 @@ class TelegramTransport:
 
     # ---- life cycle ---------------------------------------------------------------------------
 
-    def menu(self) -> SetCommands:
-        everyone = self.kernel.commands_for(admin=False)
+    def menu(self, language: str = "") -> SetCommands:
+        """The menu in `language` (Telegram shows it to users whose app speaks it), or in the
+        default language for everyone else when empty."""
+        kernel = self.kernel
+        t = kernel.texts(language or kernel.texts.default)
+        everyone = kernel.commands_for(admin=False)
         public = {c.name for c in everyone}
-        extra = [c for c in self.kernel.commands_for(admin=True) if c.name not in public]
-        admin_ids = tuple(sorted(self.kernel.admins))
+        extra = [c for c in kernel.commands_for(admin=True) if c.name not in public]
+        admin_ids = tuple(sorted(kernel.admins))
         return SetCommands(admin_ids[0] if admin_ids else 0,
-                           tuple((c.name, c.label) for c in everyone),
-                           tuple((c.name, c.label) for c in extra), admin_ids)
+                           tuple((c.name, kernel.describe(c, t)) for c in everyone),
+                           tuple((c.name, kernel.describe(c, t)) for c in extra), admin_ids,
+                           language)
+
+    def menus(self) -> list[SetCommands]:
+        return [self.menu()] + [self.menu(lang) for lang in self.kernel.texts.languages]
 
     async def set_menu(self) -> None:
-        try:
-            await self.kernel.send(self.menu())
-        except Exception:
-            logger.exception("could not set the command menu")
+        for menu in self.menus():
+            try:
+                await self.kernel.send(menu)
+            except Exception:
+                logger.exception("could not set the command menu ({})", menu.language or "all")
 
     async def run(self) -> None:
         """Connect, listen, and serve until cancelled (or `stop`)."""

@@ -223,12 +223,14 @@ async def refund_stars(client: pyrogram.Client, a: RefundStars) -> Sent:
 
 async def set_commands(client: pyrogram.Client, a: SetCommands) -> Sent:
     everyone = [tg.BotCommand(name, text[:256]) for name, text in a.commands]
-    await client.set_bot_commands(everyone, scope=tg.BotCommandScopeDefault())
+    await client.set_bot_commands(everyone, scope=tg.BotCommandScopeDefault(),
+                                  language_code=a.language)
     if a.admin_commands:
         admins = everyone + [tg.BotCommand(name, text[:256]) for name, text in a.admin_commands]
         for admin_id in a.admin_ids:
             try:
-                await client.set_bot_commands(admins, scope=tg.BotCommandScopeChat(admin_id))
+                await client.set_bot_commands(admins, scope=tg.BotCommandScopeChat(admin_id),
+                                              language_code=a.language)
             except (errors.PeerIdInvalid, KeyError):
                 # Telegram only resolves users who have written to the bot.
                 logger.warning("admin {} has not written to the bot: no admin menu", admin_id)

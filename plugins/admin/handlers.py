@@ -204,7 +204,7 @@ async def settings(ctx: Context) -> None:
         return
     lines = ["Runtime settings (/set <key> <value>):"]
     for key, value in values.items():
-        description = runtime.declared[key].description
+        description = ctx.t.text(runtime.declared[key].description)
         lines.append(f"{key} = {_show(value, 80)}" + (f"  ({description})" if description else ""))
     await ctx.reply("\n".join(lines))
 

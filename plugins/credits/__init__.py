@@ -13,6 +13,7 @@ from dynaconf import Validator
 
 from core.errors import UserError
 from core.hookspecs import hookimpl
+from core.i18n import Text
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command, HealthCheck
 from plugins.credits import handlers
@@ -21,6 +22,7 @@ from plugins.credits.service import CreditsService, InsufficientCredits, LedgerE
 
 REQUIRES: tuple[str, ...] = ()
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "credits"
+LOCALES = Path(__file__).resolve().parent / "locales"
 DEFAULT_TIERS = [
     {"name": "bronze", "threshold": 100, "discount": 0},
     {"name": "silver", "threshold": 500, "discount": 5},
@@ -62,6 +64,11 @@ def register_models() -> list[Any]:
 @hookimpl
 def register_migrations() -> tuple[str, str]:
     return ("credits", str(SCHEMA))
+
+
+@hookimpl
+def register_texts() -> str:
+    return str(LOCALES)
 
 
 @hookimpl
@@ -117,8 +124,8 @@ async def _charge(kernel: Kernel, user_id: int, command: str, cost: int,
         return await kernel.service("credits").debit(user_id, cost, f"/{command}",
                                                      "cmd:" + key[:170])
     except InsufficientCredits as exc:
-        raise UserError(f"/{command} costs {cost} credits and your balance is {exc.balance} "
-                        f"({exc.shortfall} short).") from exc
+        raise UserError(Text("credits-command-cost", command=command, cost=cost,
+                             balance=exc.balance, shortfall=exc.shortfall)) from exc
 
 
 @hookimpl

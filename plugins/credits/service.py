@@ -30,6 +30,7 @@ from loguru import logger
 
 from core.db import Database
 from core.errors import UserError
+from core.i18n import Text
 from core.models import utcnow
 from core.types import SendMessage
 from plugins.credits.models import CreditAccount, CreditLedger
@@ -121,7 +122,7 @@ class BatchItem:
 class BatchFailure:
     index: int
     item: BatchItem
-    reason: str  # a sentence for the operator
+    reason: str | Text  # for the operator: translate it with `t.text(reason)`
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +155,12 @@ class CreditsError(UserError):
 class InsufficientCredits(UserError):
     """The balance does not cover a debit; nothing changed."""
 
-    def __init__(self, balance: int, needed: int, message: str | None = None) -> None:
+    def __init__(self, balance: int, needed: int, message: Text | None = None) -> None:
         self.balance = balance
         self.needed = needed
         self.shortfall = needed - balance
-        super().__init__(message or f"Not enough credits: this needs {needed}, your balance is "
-                                    f"{balance} ({self.shortfall} short).")
+        super().__init__(message or Text("credits-not-enough", needed=needed, balance=balance,
+                                         shortfall=self.shortfall))
 
 
 # ---- internals ---------------------------------------------------------------------------------
@@ -190,7 +191,7 @@ def _ledger_entry(row: CreditLedger, duplicate: bool = False) -> LedgerEntry:
 
 def check_amount(amount: Any, maximum: int) -> int:
     if not isinstance(amount, int) or isinstance(amount, bool) or not 1 <= amount <= maximum:
-        raise CreditsError(f"The amount must be a whole number from 1 to {maximum}.")
+        raise CreditsError(Text("credits-bad-amount", maximum=maximum))
     return amount
 
 
@@ -448,7 +449,7 @@ class CreditsService:
         """Apply many changes in one transaction; each item stands alone (a savepoint), so one
         failing item (bad amount, not enough credits) is reported and the rest still apply.
         Items whose key was applied before count as applied (`duplicate=True`)."""
-        ops: list[tuple[int, BatchItem, _Op | str]] = []
+        ops: list[tuple[int, BatchItem, _Op | str | Text]] = []
         for index, item in enumerate(items):
             try:
                 if not isinstance(item.amount, int) or isinstance(item.amount, bool):
@@ -466,7 +467,7 @@ class CreditsService:
             # Accounts are locked in user order, so two batches can never deadlock; each
             # user's items keep their order (the sort is stable).
             for index, item, op in sorted(ops, key=_lock_order):
-                if isinstance(op, str):
+                if not isinstance(op, _Op):
                     failed.append(BatchFailure(index, item, op))
                     continue
                 try:
@@ -567,7 +568,8 @@ class CreditsService:
     @staticmethod
     def _same(existing: LedgerEntry, op: _Op) -> LedgerEntry:
         if (op.user_id and existing.user_id != op.user_id) or existing.kind != op.kind:
-            raise CreditsError(f"The key {op.key[:40]!r} was already used for another change.")
+            # The key is the caller's bookkeeping, not something to show a user.
+            raise CreditsError(Text("credits-key-reused"))
         return existing
 
     def _exec(self, name: str, *params: Any) -> Any:
@@ -625,16 +627,16 @@ class CreditsService:
             if not op.force:
                 if op.kind == REVERSAL:
                     raise InsufficientCredits(
-                        have, need, f"Cannot take back {need} credits: {need - have} of them "
-                        f"are already spent (balance {have}).")
+                        have, need, Text("credits-cannot-take-back", needed=need,
+                                         spent=need - have, balance=have))
                 raise InsufficientCredits(have, need)
             # Forced: empty the balance, compare-and-set so a concurrent change is not lost.
             while have > 0 and self._exec("zero", op.user_id, have).rowcount != 1:
                 current = self._exec("balance", op.user_id).fetchone()
                 have = current[0] if current else 0
             if have <= 0:
-                raise InsufficientCredits(0, need, f"Nothing to take back: all {need} credits "
-                                                   "are already spent.")
+                raise InsufficientCredits(0, need, Text("credits-nothing-to-take-back",
+                                                        needed=need))
             outcome.unrecovered = need - have
             op.amount = -have
             balance = 0
@@ -664,8 +666,8 @@ class CreditsService:
         row = self._exec("original", op.reference).fetchone()
         want = DEBIT if op.kind == REFUND else CREDIT
         if row is None or row[2] != want:
-            what = "debit" if op.kind == REFUND else "credit"
-            raise CreditsError(f"There is no {what} with the key {str(op.reference)[:40]!r}.")
+            raise CreditsError(Text("credits-no-debit" if op.kind == REFUND
+                                    else "credits-no-credit"))
         user_id, amount, _, purchased = row
         # A refund gives the debit back; a reversal takes the credit away.
         return _Op(user_id, -amount, op.kind, op.reason, op.key, op.actor, bool(purchased),
@@ -693,12 +695,14 @@ class CreditsService:
 
     async def _announce_tier(self, user_id: int, name: str | None) -> None:
         tier = next((t for t in self.tiers if t.name == name), None)
-        if tier is None:
-            text = "Your tier has ended: your credit purchases fell below the first tier."
-        else:
-            text = f"You reached the {tier.name} tier"
-            text += f": {tier.discount}% off from now on." if tier.discount else "."
         try:
+            t = await self.kernel.texts_for(user_id)
+            if tier is None:
+                text = t("credits-tier-ended")
+            elif tier.discount:
+                text = t("credits-tier-reached-discount", tier=tier.name, discount=tier.discount)
+            else:
+                text = t("credits-tier-reached", tier=tier.name)
             await self.kernel.send(SendMessage(user_id, text))
         except Exception:
             logger.exception("could not tell user {} about their tier", user_id)

@@ -27,7 +27,7 @@ from loguru import logger
 
 from core.errors import UserError
 from core.models import utcnow
-from core.parsing import parse_amount
+from core.parsing import AmountError, parse_amount
 from core.types import Action, Button, Media, SendMedia, SendMessage
 from plugins.shop.models import (
     CONTENT_KINDS,
@@ -170,8 +170,8 @@ def parse_sku(text: str) -> str:
 def parse_price(text: str, maximum: int) -> int:
     try:
         return parse_amount(text, maximum=maximum)
-    except ValueError as exc:
-        raise ShopError(f"The price {exc}.") from None
+    except AmountError as exc:
+        raise ShopError(exc.text) from None
 
 
 def parse_stock(text: str) -> int | None:
@@ -180,8 +180,8 @@ def parse_stock(text: str) -> int | None:
         return None
     try:
         return parse_amount(text, minimum=0, maximum=10**9)
-    except ValueError as exc:
-        raise ShopError(f"The stock {exc} (or say 'unlimited').") from None
+    except AmountError as exc:
+        raise ShopError(exc.text) from None
 
 
 def parse_content(text: str) -> tuple[str, str]:

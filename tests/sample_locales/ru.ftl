@@ -1,0 +1,1 @@
+sample-hello = Привет, { $name }!
