@@ -1,5 +1,6 @@
-"""`python -m core [run|console|receiver|worker|migrate|plugins|doctor|health|texts]`. `run`
-is the default: the embedded bot, receiving and handling in one process. `receiver` and
+"""`python -m core [run|console|receiver|worker|journal|migrate|plugins|doctor|health|texts]`.
+
+`run` is the default: the embedded bot, receiving and handling in one process. `receiver` and
 `worker --name NAME` spread one bot over processes through `pipeline.broker` (Redis).
 
 Exit status 2 means the configuration is wrong; nothing was opened.
@@ -120,6 +121,39 @@ def cmd_worker(args: argparse.Namespace) -> int:
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(roles.serve_worker(kernel, transport, args.name))
     return 0
+
+
+# ---- journal (the broker's dead letters) --------------------------------------------------------
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    kernel = configure()
+    if not kernel.settings.pipeline.broker:
+        print("No broker is configured (pipeline.broker): nothing to list here.",
+              file=sys.stderr)
+        return 2
+    from core.broker import RedisJournal
+
+    async def run() -> int:
+        broker = RedisJournal.from_settings(kernel.settings)
+        try:
+            if args.action == "counts":
+                print(json.dumps(await broker.counts()))
+            elif args.action == "list":
+                for entry in await broker.list(limit=args.limit):
+                    print(f"{entry.id}  {entry.key}  chat {entry.update.chat.id}  "
+                          f"{entry.attempts} attempts  {kernel.redact(entry.error or '')[:200]}")
+            else:
+                entry = await broker.replay(args.id or "")
+                if entry is None:
+                    print(f"No dead letter {args.id}.", file=sys.stderr)
+                    return 1
+                print(f"replayed {entry.key} as {entry.id}")
+            return 0
+        finally:
+            await broker.close()
+
+    return asyncio.run(run())
 
 
 # ---- migrate -----------------------------------------------------------------------------------
@@ -303,6 +337,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("receiver", help="receive Telegram updates onto pipeline.broker; handle none")
     p = sub.add_parser("worker", help="handle updates from pipeline.broker, send replies")
     p.add_argument("--name", required=True, help="this worker's name, unique among workers")
+    p = sub.add_parser("journal", help="the broker's dead letters: list, replay ID, counts")
+    p.add_argument("action", choices=("list", "replay", "counts"))
+    p.add_argument("id", nargs="?", help="the dead letter to replay (from `journal list`)")
+    p.add_argument("--limit", type=int, default=50)
     p = sub.add_parser("migrate", help="apply pending migrations")
     p.add_argument("--plan", action="store_true", help="only list pending migrations")
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
@@ -319,6 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "console": lambda: cmd_run(args, console=True),
         "receiver": lambda: cmd_receiver(args),
         "worker": lambda: cmd_worker(args),
+        "journal": lambda: cmd_journal(args),
         "migrate": lambda: cmd_migrate(args),
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),

@@ -3,6 +3,8 @@ sees when the broker is missing, wrong or fine."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core.testing import redis_url
@@ -42,3 +44,46 @@ def test_doctor_names_an_unreachable_broker_without_its_password(tmp_path) -> No
     assert done.returncode == 1
     assert "[FAIL] broker: Redis at 127.0.0.1:1/0" in done.stdout
     assert "hunter2" not in done.stdout + done.stderr
+
+
+def test_dead_letters_are_listed_and_replayed_from_the_command_line(tmp_path) -> None:
+    import asyncio
+    import uuid
+
+    from redis.asyncio import Redis
+
+    from core.broker import RedisJournal
+    from core.types import Chat, Sender, Update, UpdateKind
+
+    namespace = f"cli{uuid.uuid4().hex[:8]}"
+    poison = Update("t:5:1", UpdateKind.COMMAND, Sender(5), Chat(5), text="/boom",
+                    command="boom")
+
+    async def bury() -> None:
+        broker = RedisJournal(Redis.from_url(redis_url()), namespace=namespace)
+        [entry] = await broker.append([poison])
+        [taken] = await broker.read(int(str(entry.id).split("/")[0]), "w1", 1, None)
+        await broker.dead(taken, "RuntimeError: boom")
+        await broker.close()
+
+    async def cleanup() -> None:
+        redis = Redis.from_url(redis_url())
+        async for key in redis.scan_iter(f"{namespace}:*"):
+            await redis.delete(key)
+        await redis.aclose()
+
+    asyncio.run(bury())
+    env = {"BOT_PIPELINE__BROKER": redis_url(), "BOT_CACHE__NAMESPACE": namespace}
+    try:
+        listed = core(tmp_path, "journal", "list", **env)
+        assert listed.returncode == 0, listed.stderr
+        dead_id, key = listed.stdout.split()[:2]
+        assert key == "t:5:1" and "RuntimeError: boom" in listed.stdout
+        replayed = core(tmp_path, "journal", "replay", dead_id, **env)
+        assert replayed.returncode == 0 and "replayed t:5:1" in replayed.stdout
+        counts = core(tmp_path, "journal", "counts", **env)
+        assert json.loads(counts.stdout) == {"pending": 1, "done": 0, "dead": 0}
+        again = core(tmp_path, "journal", "replay", dead_id, **env)
+        assert again.returncode == 1 and "No dead letter" in again.stderr
+    finally:
+        asyncio.run(cleanup())
