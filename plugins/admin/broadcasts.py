@@ -115,6 +115,11 @@ class BroadcastStore:
 
         return bool(await self.db.transaction(write))
 
+    async def recent(self, limit: int = 20) -> list[Broadcast]:
+        """The latest broadcasts, newest first."""
+        return await self.db.run(lambda: list(Broadcast.select()
+                                              .order_by(Broadcast.id.desc()).limit(limit)))
+
     async def status(self, broadcast_id: int) -> str | None:
         row = await self.get(broadcast_id)
         return None if row is None else row.status

@@ -101,6 +101,12 @@ class InboxService:
                                 & (Conversation.status != "closed"))
         return None if row is None else _view(row)
 
+    async def of_user(self, user_id: int, limit: int = 20) -> list[ConversationView]:
+        """A user's conversations, newest first."""
+        return await self.db.run(lambda: [
+            _view(r) for r in Conversation.select().where(Conversation.user_id == user_id)
+            .order_by(Conversation.id.desc()).limit(limit)])
+
     async def conversation_for_copy(self, chat_id: int, message_id: int) -> int | None:
         row = await self.db.run(OperatorCopy.get_or_none, (OperatorCopy.chat_id == chat_id)
                                 & (OperatorCopy.message_id == message_id))

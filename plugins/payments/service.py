@@ -469,6 +469,30 @@ class PaymentsService:
 
         return await self.db.run(fetch)
 
+    async def search(self, *, user_id: int | None = None, status: str = "",
+                     currency: str = "", offset: int = 0, limit: int = 50
+                     ) -> tuple[list[PaymentRecord], int]:
+        """Payments newest first, filtered by payer, status and currency; and their count."""
+
+        def fetch() -> tuple[list[PaymentRecord], int]:
+            query = Payment.select()
+            if user_id is not None:
+                query = query.where(Payment.user_id == user_id)
+            if status:
+                query = query.where(Payment.status == status)
+            if currency:
+                query = query.where(Payment.currency == currency.upper()[:3])
+            rows = query.order_by(Payment.id.desc()).offset(offset).limit(limit)
+            return [_record(r) for r in rows], query.count()
+
+        return await self.db.run(fetch)
+
+    async def get(self, charge_id: str) -> PaymentRecord:
+        row = await self.db.run(lambda: Payment.get_or_none(Payment.charge_id == charge_id))
+        if row is None:
+            raise UserError(f"No payment with charge id {charge_id[:80]!r}.")
+        return _record(row)
+
     async def totals(self, days: int = 14) -> tuple[dict[tuple[str, str], tuple[int, int]],
                                                      dict[str, tuple[int, int]]]:
         """({(day, currency): (count, amount)} for the last `days`, {currency: (count, amount)}
