@@ -236,6 +236,7 @@ class RedisJournal:
     async def claim(self, shard: int, owner: str) -> None:
         """Move every pending entry of the shard to `owner`, who holds its lease: the entries
         a dead or hung worker read and never acknowledged."""
+        await self.ensure_groups()
         cursor = "0-0"
         while True:
             # (redis-py drops the cursor of a JUSTID answer: take the entries, unread.)
@@ -249,9 +250,18 @@ class RedisJournal:
                    pending: bool = False) -> list[Entry]:
         """Entries of a shard for its owner: its own pending ones (`pending`), else new ones,
         oldest first. Each carries its failed attempts so far."""
-        answer = await self.redis.xreadgroup(GROUP, owner, {self.stream(shard):
-                                                            "0" if pending else ">"},
-                                             count=count, block=None if pending else block_ms)
+        streams = {self.stream(shard): "0" if pending else ">"}
+        try:
+            answer = await self.redis.xreadgroup(GROUP, owner, streams, count=count,
+                                                 block=None if pending else block_ms)
+        except ResponseError as exc:
+            if "NOGROUP" not in str(exc):
+                raise
+            # Redis restarted without its data: the groups are made again, and what the
+            # receiver journaled since is read from the start of the new streams.
+            self._groups_ready = False
+            await self.ensure_groups()
+            return []
         entries: list[Entry] = []
         for _, messages in answer or []:
             for sid, fields in messages:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
+from redis.exceptions import RedisError
 
 from core.broker import RedisJournal, WorkerFigures, _split
 from core.journal import Entry
@@ -51,12 +52,30 @@ class Receiver:
         self.backlog = 0
         self.journaled = 0
         self.held = 0  # times the receiver waited for the workers
+        self.unreachable = False
 
     async def ingest(self, updates: Sequence[Update]) -> None:
-        """Returns once every update is journaled (known keys: no-op)."""
+        """Returns once every update is journaled (known keys: no-op). While the broker is
+        unreachable it keeps trying and does not return: an update is never acknowledged to
+        Telegram before it is journaled."""
         if self.backlog > self.max_backlog:
             await self._wait_for_room()
-        entries, self.backlog = await self.broker.append_counted(updates)
+        delay = self.poll
+        while True:
+            try:
+                entries, self.backlog = await self.broker.append_counted(updates)
+            except (RedisError, OSError) as exc:
+                if not self.unreachable:
+                    self.unreachable = True
+                    logger.warning("broker unreachable ({}): holding updates until it is "
+                                   "back", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            break
+        if self.unreachable:
+            self.unreachable = False
+            logger.info("broker reachable again: taking updates")
         self.journaled += len(entries)
 
     async def _wait_for_room(self) -> None:

@@ -157,3 +157,55 @@ async def test_without_redis_each_process_paces_itself() -> None:
     await pacer.pause(1, 5)  # no error either
     await pacer.close()
 
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _redis_server(port: int, work: Path) -> asyncio.subprocess.Process:
+    server = await asyncio.create_subprocess_exec(
+        "redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+        "--appendonly", "no", "--dir", str(work), stdout=asyncio.subprocess.DEVNULL)
+    client = Redis.from_url(f"redis://127.0.0.1:{port}/0")
+    for _ in range(100):
+        try:
+            await client.ping()
+            break
+        except Exception:
+            await asyncio.sleep(0.05)
+    await client.aclose()
+    return server
+
+
+async def test_the_receiver_holds_updates_while_the_broker_is_down(tmp_path: Path) -> None:
+    port = _free_port()
+    server = await _redis_server(port, tmp_path)
+    broker = RedisJournal(Redis.from_url(f"redis://127.0.0.1:{port}/0",
+                                         socket_connect_timeout=0.5), shards=2)
+    receiver = Receiver(broker, max_backlog=100, poll=0.05)
+    await receiver.ingest([update(1, 0)])
+    server.terminate()
+    await server.wait()
+    held = asyncio.create_task(receiver.ingest([update(1, 1)]))
+    await asyncio.sleep(0.5)
+    assert not held.done() and receiver.unreachable  # not acknowledged, not dropped
+    server = await _redis_server(port, tmp_path)  # back, empty: a server that lost its data
+    try:
+        await asyncio.wait_for(held, 10)
+        assert not receiver.unreachable and receiver.journaled == 2
+        assert await broker.backlog() == 1  # the held update, journaled once it could be
+        # A worker finds the consumer groups gone with the data, makes them again, and reads
+        # what was journaled since.
+        shard = shard_of(1, broker.shards)
+        broker._groups_ready = True  # as in a worker that started before the restart
+        await broker.redis.delete(broker.stream(shard))
+        assert len(await broker.append([update(1, 2)])) == 1
+        assert await broker.read(shard, "w1", 10, block_ms=None) == []
+        assert [e.key for e in await broker.read(shard, "w1", 10, block_ms=None)] == ["t:1:2"]
+    finally:
+        await broker.close()
+        server.terminate()
+        await server.wait()
