@@ -26,6 +26,7 @@ from loguru import logger
 from core import formats
 
 CORE_LOCALES = Path(__file__).resolve().parent / "locales"
+MEMO_SIZE = 4096  # formatted texts remembered per language
 
 
 class Text:
@@ -124,7 +125,7 @@ class Translator:
     """Texts of one language. `t(key, **args)`, plus the locale's number, money and date
     formats. Values that are `Money`, `date` or `datetime` are formatted for the locale."""
 
-    __slots__ = ("_bundle", "_fallback", "_warned", "language", "locale")
+    __slots__ = ("_bundle", "_done", "_fallback", "_warned", "language", "locale")
 
     def __init__(self, language: str, bundle: FluentBundle,
                  fallback: FluentBundle | None) -> None:
@@ -133,8 +134,25 @@ class Translator:
         self._bundle = bundle
         self._fallback = fallback
         self._warned: set[str] = set()
+        self._done: dict[Any, str] = {}
 
     def __call__(self, key: str, /, **args: Any) -> str:
+        # A text is a pure function of its key and arguments, and fluent.runtime spends most
+        # of its time on plural rules and Babel's number formats: remember recent results.
+        try:
+            memo: Any = (key, *args.items())
+            return self._done[memo]
+        except TypeError:  # an unhashable argument: format every time
+            return self._format(key, args)
+        except KeyError:
+            pass
+        text = self._format(key, args)
+        if len(self._done) >= MEMO_SIZE:
+            self._done.clear()
+        self._done[memo] = text
+        return text
+
+    def _format(self, key: str, args: dict[str, Any]) -> str:
         bundle = self._bundle
         if not bundle.has_message(key):
             bundle = self._fallback if self._fallback is not None else bundle

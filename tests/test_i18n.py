@@ -19,6 +19,7 @@ from core.i18n import CORE_LOCALES, Source, Text
 from core.kernel import Kernel
 from core.testing import BotDriver, base_settings, running_bot
 from core.texts_tool import Project, check, discover, extract
+from core.types import SendInvoice
 
 SAMPLE = "tests.sample_plugin"
 
@@ -255,3 +256,78 @@ def test_texts_check_on_the_command_line() -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "texts complete in en, es, ru" in done.stdout
+
+
+# ---- the plugins in Russian ---------------------------------------------------------------
+
+
+@pytest.mark.plugins("credits", "shop")
+async def test_a_russian_user_buys_in_the_shop_in_russian(bot: BotDriver) -> None:
+    added = await bot.send("/shop_add tea-1 | Чай улун | 21 | Чай | text:Код: 4217 | 5",
+                           user=bot.admin)
+    assert added.text.startswith("Added tea-1: Чай улун, 21 credits")
+    ivan = bot.user(7, "Иван", language="ru")
+    await bot.send("/start", user=ivan)
+    await bot.service("credits").credit(ivan.id, 23, "test", "test-grant:7")
+    balance = await bot.send("/balance", user=ivan)
+    assert balance.text.startswith("Баланс: 23 кредита\nУровень: пока нет")
+    shop = await bot.send("/shop", user=ivan)
+    assert shop.text == "Магазин: выберите категорию."
+    listing = await bot.press(shop.button("Чай"), user=ivan)
+    card = await bot.press(listing.button("Чай улун"), user=ivan)
+    assert "Цена: 21 кредит\nНаличие: Осталось: 5" in card.text
+    confirm = await bot.press(card.button("Купить за 21 кредит"), user=ivan)
+    assert confirm.text == "Купить «Чай улун» за 21 кредит?"
+    bought = await bot.press(confirm.button("Подтвердить"), user=ivan)
+    assert bought.alert == "Спасибо!"
+    assert "Вы купили «Чай улун» за 21 кредит. Баланс: 2 кредита." in bought.text
+    assert "Код: 4217" in bought.text  # the delivery itself
+    poor = await bot.press((await bot.press(listing.button("Чай улун"), user=ivan))
+                           .button("Купить"), user=ivan)
+    refused = await bot.press(poor.button("Подтвердить"), user=ivan)
+    assert refused.alert is not None and refused.alert.startswith(
+        "«Чай улун» стоит 21 кредит, а на балансе 2 (не хватает 19). Ничего не списано.")
+
+
+@pytest.mark.plugins("credits")
+@pytest.mark.parametrize(("amount", "words"), [(1, "1 кредит"), (2, "2 кредита"),
+                                                (5, "5 кредитов"), (21, "21 кредит")])
+async def test_russian_plurals_in_the_credits_plugin(bot: BotDriver, amount: int,
+                                                     words: str) -> None:
+    ivan = bot.user(7, "Иван", language="ru")
+    await bot.send("/start", user=ivan)
+    await bot.service("credits").credit(ivan.id, amount, "test", "test-grant:7")
+    assert (await bot.send("/balance", user=ivan)).text.startswith(f"Баланс: {words}\n")
+
+
+@pytest.mark.plugins("credits", "payments")
+@pytest.mark.bot_settings({"payments.payload_secrets": ["test-secret-0123456789abcdef"]})
+async def test_a_russian_user_buys_credits_in_russian(bot: BotDriver) -> None:
+    ivan = bot.user(7, "Иван", language="ru")
+    menu = await bot.send("/buy", user=ivan)
+    assert menu.text == "Выберите пакет кредитов:"
+    assert [b.text for b in menu.buttons] == ["100 кредитов: 50 ⭐", "500 кредитов: 200 ⭐"]
+    pressed = await bot.press(menu.button("100 кредитов"), user=ivan)
+    [invoice] = pressed.of(SendInvoice)
+    assert (invoice.title, invoice.description) == ("100 кредитов", "100 кредитов на ваш баланс.")
+    paid = await bot.paid(ivan, invoice.payload, "XTR", 50, "charge-ru-1")
+    assert "Спасибо! Начислено 100 кредитов за 50 ⭐. Ваш баланс: 100." in paid.text
+    assert (await bot.send("/paysupport", user=ivan)).text.startswith(
+        "Если нужна помощь с оплатой")
+    sofia = bot.user(8, "Sofía", language="es")
+    invoice_es = (await bot.send("/buy large", user=sofia)).of(SendInvoice)
+    assert invoice_es == [] or invoice_es[0].title == "500 créditos"
+
+
+@pytest.mark.plugins("admin")
+async def test_the_newcomers_glitches_are_gone(bot: BotDriver) -> None:
+    await bot.send("/start", user=bot.user(7, "Иван", language="ru"))
+    await bot.send("/start", user=bot.user(8, "Nobody", language=None))
+    ivan = await bot.send("/user 7", user=bot.admin)
+    assert "Language: Русский (ru)" in ivan.text
+    nobody = await bot.send("/user 8", user=bot.admin)
+    assert "Language: not given by Telegram" in nobody.text and "?" not in nobody.text
+    refused = await bot.send("/ban 1", user=bot.admin)
+    assert "`" not in refused.text and "admins" not in refused.text.split(".")[0].lower()[14:]
+    key_shown = await bot.send("/set nope 1", user=bot.admin)
+    assert "There is no setting “nope”" in key_shown.text and "'" not in key_shown.text

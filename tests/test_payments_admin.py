@@ -48,11 +48,12 @@ async def test_stats_and_user_summary_hooks(bot: BotDriver) -> None:
     (figures,) = [f for f in await bot.kernel.emit("stats") if "payments" in f]
     assert figures["payments"] == 2 and figures["payments received XTR"] == 250
     assert figures["refunds pending"] == 0
-    lines = [line for found in await bot.kernel.emit("user_summary", user_id=42)
+    en = bot.kernel.texts("en")
+    lines = [en.text(line) for found in await bot.kernel.emit("user_summary", user_id=42)
              for line in found]
-    assert "Payments: 2 (250 XTR)" in lines
+    assert "Payments: 2 (250 ⭐)" in lines
     other = await bot.kernel.emit("user_summary", user_id=99)
-    assert not any("Payments" in line for found in other for line in found)
+    assert not any("Payments" in en.text(line) for found in other for line in found)
 
 
 async def test_buyers_segment_for_broadcasts(bot: BotDriver) -> None:

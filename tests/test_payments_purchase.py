@@ -215,6 +215,6 @@ async def test_card_packages_carry_the_provider_token(tmp_path: Path) -> None:
         assert (await invoice_for(bot, alice)).provider_token == ""  # Stars never use one
         assert answer(await bot.pre_checkout(alice, invoice.payload, "EUR", 499)).ok
         paid = await bot.paid(alice, invoice.payload, "EUR", 499, "charge-eur")
-        assert "1000 credits were added for 4.99 EUR" in paid.text
+        assert "1,000 credits were added for €4.99" in paid.text
         refused = await bot.send("/refund charge-eur", user=bot.admin)
         assert "payment provider" in refused.text

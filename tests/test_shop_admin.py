@@ -7,6 +7,7 @@ import pytest
 
 from core.context import Context
 from core.hookspecs import hookimpl
+from core.i18n import Text
 from core.models import ConversationState
 from core.testing import BotDriver, TestUser, running_bot
 from core.types import Media, MessageHandler, SendMedia
@@ -59,16 +60,16 @@ async def test_bad_admin_input_gets_a_clear_message_and_changes_nothing(bot: Bot
     cases = {
         "/shop_add only | three | parts": "Usage: /shop_add",
         "/shop_add bad sku! | T | 5 | C | text:x | 1": "A SKU is 1 to 64",
-        "/shop_add a | T | -5 | C | text:x | 1": "The number must be from 1 to",
-        "/shop_add a | T | 0 | C | text:x | 1": "The number must be from 1 to",
-        "/shop_add a | T | 99999999999999 | C | text:x | 1": "The number must be from",
+        "/shop_add a | T | -5 | C | text:x | 1": "Price: the number must be from 1 to",
+        "/shop_add a | T | 0 | C | text:x | 1": "Price: the number must be from 1 to",
+        "/shop_add a | T | 99999999999999 | C | text:x | 1": "Price: the number must be from",
         "/shop_add a | T | 1.5 | C | text:x | 1": "is not a whole number",
         "/shop_add a | T | 5 | C | html:<b> | 1": "The content is text:",
         "/shop_add a | T | 5 | C | link:javascript:alert(1) | 1": "A link starts with https://",
         "/shop_add a | T | 5 | C | file:../etc | 1": "does not look like a Telegram file id",
-        "/shop_add a |  | 5 | C | text:x | 1": "The title is empty",
-        f"/shop_add a | {'x' * 200} | 5 | C | text:x | 1": "The title is too long",
-        "/shop_add a | T | 5 | C | text:x | lots": "“lots” is not a whole number",
+        "/shop_add a |  | 5 | C | text:x | 1": "Title: it is empty",
+        f"/shop_add a | {'x' * 200} | 5 | C | text:x | 1": "Title: too long (200 characters",
+        "/shop_add a | T | 5 | C | text:x | lots": "Stock: “lots” is not a whole number",
         "/shop_add ok | Dup | 5 | C | text:x | 1": "The SKU ok is taken",
         "/shop_edit ok colour red": "A field is one of",
         "/shop_edit nope price 5": "No product with the SKU nope",
@@ -184,9 +185,9 @@ async def test_stats_user_summary_and_buyers_segment(bot: BotDriver) -> None:
     assert stats == {"shop products on sale": 2, "shop sales": 3,
                      "shop revenue (credits)": 11, "shop refunds": 0}
     assert await kernel.emit("user_summary", user_id=alice.id) == [
-        ["Shop: 2 purchases, 7 credits spent"]]
+        [Text("shop-summary", count=2, total=7)]]
     assert await kernel.emit("user_summary", user_id=carl.id) == [
-        ["Shop: 0 purchases, 0 credits spent"]]
+        [Text("shop-summary", count=0, total=0)]]
     assert await kernel.emit("segment_users", segment="buyers", value="") == [[42, 43]]
     assert await kernel.emit("segment_users", segment="buyers", value="a") == [[42]]
     assert await kernel.emit("segment_users", segment="buyers", value="zzz") == [[]]
@@ -246,7 +247,7 @@ async def test_the_admin_plugin_shows_the_shops_figures(bot: BotDriver) -> None:
     stats = await bot.send("/stats", user=bot.admin)
     assert "shop sales" in stats.text and "shop revenue (credits)" in stats.text
     user = await bot.send("/user 42", user=bot.admin)
-    assert "Shop: 1 purchases, 3 credits spent" in user.text
+    assert "Shop: 1 purchase, 3 credits spent" in user.text
 
 
 async def test_catalogue_and_flows_live_in_redis_when_configured(tmp_path) -> None:

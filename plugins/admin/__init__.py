@@ -55,6 +55,11 @@ def register_services(kernel: Kernel) -> dict[str, Any]:
 
 
 @hookimpl
+def register_texts() -> str:
+    return str(Path(__file__).resolve().parent / "locales")
+
+
+@hookimpl
 def register_commands() -> list[Command]:
     return [
         Command("broadcast", handlers.broadcast, admin_only=True),

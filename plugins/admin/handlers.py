@@ -10,6 +10,7 @@ from typing import Any
 
 from core.context import Context
 from core.errors import UserError
+from core.i18n import Text
 from core.pagination import Page
 from core.types import CopyMessage, SendMedia
 from plugins.admin import chart
@@ -37,12 +38,9 @@ async def broadcast(ctx: Context) -> None:
         segment, args = Segment.parse(first[3:]), rest.strip()
     replied = ctx.update.reply_to_message_id
     if replied is None and not args:
-        raise UserError("Usage: /broadcast [to=segment] text, or reply to a message with "
-                        "/broadcast [to=segment] to send a copy of it. Segments: all, "
-                        "active:<days>, and those of enabled plugins (tier:<name>, buyers).")
+        raise UserError(Text("admin-broadcast-usage"))
     if replied is None and len(args) > TEXT_LIMIT:
-        raise UserError(f"That text is {len(args)} characters; one message holds "
-                        f"{TEXT_LIMIT}.")
+        raise UserError(Text("admin-broadcast-too-long", length=len(args), limit=TEXT_LIMIT))
     text = None if replied is not None else args
     source = (ctx.chat_id, replied) if replied is not None else None
     broadcast_id, reach = await _broadcasts(ctx).draft(ctx.user.id, segment, text, source)
@@ -50,12 +48,8 @@ async def broadcast(ctx: Context) -> None:
         await ctx.do(CopyMessage(ctx.chat_id, source[0], source[1]))
     else:
         await ctx.reply(text or "")
-    await ctx.reply(f"Preview above. Broadcast #{broadcast_id} to {segment.label}: "
-                    f"{_users(reach)} now. Send it?", confirm_buttons(broadcast_id))
-
-
-def _users(n: int) -> str:
-    return f"{n} user" if n == 1 else f"{n} users"
+    await ctx.reply(ctx.t("admin-broadcast-preview", id=str(broadcast_id),
+                          segment=segment.label, users=reach), confirm_buttons(broadcast_id))
 
 
 async def broadcast_button(ctx: Context) -> None:
@@ -64,33 +58,33 @@ async def broadcast_button(ctx: Context) -> None:
     service = _broadcasts(ctx)
     if verb is Verb.CONFIRM:
         if ctx.update.message_id is None:
-            raise UserError("This button is not valid.")
+            raise UserError(Text("error-button-expired"))
         reach = await service.confirm(broadcast_id, (ctx.chat_id, ctx.update.message_id))
-        await ctx.answer(f"Sending to {_users(reach)}.")
+        await ctx.answer(ctx.t("admin-broadcast-sending", users=reach))
     elif verb is Verb.DISCARD:
         await service.discard(broadcast_id)
-        await ctx.answer("Discarded.")
-        await ctx.edit(f"Broadcast #{broadcast_id} discarded.")
+        await ctx.answer(ctx.t("admin-broadcast-discarded-short"))
+        await ctx.edit(ctx.t("admin-broadcast-discarded", id=str(broadcast_id)))
     elif verb is Verb.PAUSE:
         await service.pause(broadcast_id)
-        await ctx.answer("Pausing after the messages in flight.")
+        await ctx.answer(ctx.t("admin-broadcast-pausing"))
     elif verb is Verb.RESUME:
         await service.resume(broadcast_id)
-        await ctx.answer("Resumed.")
+        await ctx.answer(ctx.t("admin-broadcast-resumed"))
     else:
         await service.cancel(broadcast_id)
-        await ctx.answer("Cancelled.")
+        await ctx.answer(ctx.t("admin-broadcast-cancelled"))
 
 
 async def broadcast_status(ctx: Context) -> None:
     """Show a broadcast's progress: /broadcast_status <id>"""
     arg = ctx.update.args.strip().lstrip("#")
     if not (arg.isascii() and arg.isdigit()) or len(arg) > 12:
-        raise UserError("Usage: /broadcast_status <id>")
+        raise UserError(Text("admin-broadcast-status-usage"))
     service = _broadcasts(ctx)
     row = await service.store.get(int(arg))
     if row is None:
-        raise UserError(f"No broadcast #{arg}.")
+        raise UserError(Text("admin-no-broadcast", id=arg))
     counts = await service.store.counts(row.id)
     label = Segment(row.segment, row.segment_value).label
     await ctx.reply(progress_text(row.id, label, row.status, counts),
@@ -104,15 +98,14 @@ async def user(ctx: Context) -> None:
     """Look a user up: /user <id or @username>"""
     ref = ctx.update.args.strip()
     if not ref:
-        raise UserError("Usage: /user <id or @username>")
-    await ctx.reply(await ctx.service("admin").describe(ref))
+        raise UserError(Text("admin-user-usage"))
+    await ctx.reply(await ctx.service("admin").describe(ref, ctx.t))
 
 
 async def _find(ctx: Context, ref: str) -> Any:
     found = await ctx.service("users").find(ref) if ref else None
     if found is None:
-        raise UserError(f"No user '{ref[:64]}'. Give a numeric id or @username of someone "
-                        "who has written to the bot.")
+        raise UserError(Text("admin-no-user", ref=ref[:64]))
     return found
 
 
@@ -120,30 +113,33 @@ async def ban(ctx: Context) -> None:
     """Ban a user: /ban <id or @username> [reason]"""
     ref, _, reason = ctx.update.args.strip().partition(" ")
     if not ref:
-        raise UserError("Usage: /ban <id or @username> [reason]")
+        raise UserError(Text("admin-ban-usage"))
     reason = reason.strip()
     if len(reason) > REASON_LIMIT:
-        raise UserError(f"Keep the reason under {REASON_LIMIT} characters.")
+        raise UserError(Text("admin-reason-too-long", limit=REASON_LIMIT))
     target = await _find(ctx, ref)
     if ctx.kernel.is_admin(target.id):
-        raise UserError("Admins cannot be banned; remove them from `admins` in settings.")
+        raise UserError(Text("admin-cannot-ban-admin"))
     if target.is_banned:
-        raise UserError(f"{target.display} is already banned.")
+        raise UserError(Text("admin-already-banned", name=target.display))
     await ctx.service("users").set_banned(target.id, True, reason or None)
-    await ctx.reply(f"Banned {target.display} ({target.id})"
-                    + (f": {reason}" if reason else "") + ". Their messages are ignored now.")
+    if reason:
+        await ctx.reply(ctx.t("admin-banned-because", name=target.display, id=str(target.id),
+                              reason=reason))
+    else:
+        await ctx.reply(ctx.t("admin-banned-now", name=target.display, id=str(target.id)))
 
 
 async def unban(ctx: Context) -> None:
     """Lift a ban: /unban <id or @username>"""
     ref = ctx.update.args.strip()
     if not ref:
-        raise UserError("Usage: /unban <id or @username>")
+        raise UserError(Text("admin-unban-usage"))
     target = await _find(ctx, ref)
     if not target.is_banned:
-        raise UserError(f"{target.display} is not banned.")
+        raise UserError(Text("admin-not-banned", name=target.display))
     await ctx.service("users").set_banned(target.id, False)
-    await ctx.reply(f"Unbanned {target.display} ({target.id}).")
+    await ctx.reply(ctx.t("admin-unbanned", name=target.display, id=str(target.id)))
 
 
 async def banned(ctx: Context) -> None:
@@ -160,13 +156,14 @@ async def _banned_page(ctx: Context, number: int, *, edit: bool) -> None:
     # One extra row tells whether a next page exists.
     page = Page.probed(await ctx.service("users").banned(number * size, size + 1), number,
                        size)
+    t = ctx.t
     if not page.items:
-        text = "Nobody is banned." if number == 0 else "No more banned users."
+        text = t("admin-nobody-banned") if number == 0 else t("admin-no-more-banned")
     else:
-        lines = [f"Banned users (page {number + 1}):"]
+        lines = [t("admin-banned-title", page=number + 1)]
         lines += [f"{u.id} {u.display}" for u in page.items]
         text = "\n".join(lines)
-    nav = page.nav(lambda n: BannedPage(n).pack())
+    nav = page.nav(lambda n: BannedPage(n).pack(), t)
     buttons = [nav] if nav else None
     if edit:
         await ctx.edit(text, buttons)
@@ -181,7 +178,7 @@ async def set_(ctx: Context) -> None:
     """Change a runtime setting: /set <key> <value>"""
     key, _, raw = ctx.update.args.strip().partition(" ")
     if not key or not raw.strip():
-        raise UserError("Usage: /set <key> <value>. /settings lists the keys.")
+        raise UserError(Text("admin-set-usage"))
     value = await ctx.service("runtime").set(key, raw.strip(), ctx.user.id)
     await ctx.reply(f"{key} = {_show(value)}")
 
@@ -190,7 +187,7 @@ async def get(ctx: Context) -> None:
     """Show a runtime setting: /get <key>"""
     key = ctx.update.args.strip()
     if not key:
-        raise UserError("Usage: /get <key>. /settings lists the keys.")
+        raise UserError(Text("admin-get-usage"))
     value = await ctx.service("runtime").get(key)
     await ctx.reply(f"{key} = {_show(value)}")
 
@@ -200,9 +197,9 @@ async def settings(ctx: Context) -> None:
     runtime = ctx.service("runtime")
     values = await runtime.all()
     if not values:
-        await ctx.reply("No settings are editable at run time.")
+        await ctx.reply(ctx.t("admin-no-settings"))
         return
-    lines = ["Runtime settings (/set <key> <value>):"]
+    lines = [ctx.t("admin-settings-title")]
     for key, value in values.items():
         description = ctx.t.text(runtime.declared[key].description)
         lines.append(f"{key} = {_show(value, 80)}" + (f"  ({description})" if description else ""))

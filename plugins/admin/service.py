@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import peewee
 
 from core.errors import UserError
+from core.i18n import Text, Translator
 from core.models import User, utcnow
 
 if TYPE_CHECKING:
@@ -107,31 +108,39 @@ class AdminService:
 
     # ---- user lookup --------------------------------------------------------------------------
 
-    async def describe(self, ref: str) -> str:
+    async def describe(self, ref: str, t: Translator) -> str:
         users = self.kernel.service("users")
         found = await users.find(ref) if ref.strip() else None
         if found is None:
-            raise UserError(f"No user '{ref.strip()[:64]}'. Give a numeric id or @username "
-                            "of someone who has written to the bot.")
+            raise UserError(Text("admin-no-user", ref=ref.strip()[:64]))
         row = await users.row(found.id)
         assert row is not None
-        name = " ".join(p for p in (row["first_name"], row["last_name"]) if p) or "(no name)"
-        lines = [f"User {row['id']}" + (f" (@{row['username']})" if row["username"] else ""),
-                 f"Name: {name}",
-                 f"Language: {row['language'] or '?'}",
-                 f"First seen: {_when(row['created_at'])}",
-                 f"Last seen: {_when(row['last_seen_at'])}"]
+        name = " ".join(p for p in (row["first_name"], row["last_name"]) if p) or t(
+            "admin-no-name")
+        texts = self.kernel.texts
+        spoken = row.get("locale") or row["language"]
+        language = (t("admin-language-unknown") if not spoken else
+                    f"{texts.name(texts.pick(spoken))} ({spoken})")
+        user = str(row["id"])
+        lines = [t("admin-user-title-username", id=user, username=row["username"])
+                 if row["username"] else t("admin-user-title", id=user),
+                 t("admin-user-name", name=name),
+                 t("admin-user-language", language=language),
+                 t("admin-user-first-seen", when=row["created_at"]),
+                 t("admin-user-last-seen", when=row["last_seen_at"])]
         if row["is_banned"]:
-            lines.append("Banned: yes" + (f" ({row['ban_reason']})" if row["ban_reason"] else ""))
+            lines.append(t("admin-user-banned-because", reason=row["ban_reason"])
+                         if row["ban_reason"] else t("admin-user-banned"))
         else:
-            lines.append("Banned: no")
+            lines.append(t("admin-user-not-banned"))
         if row["is_unreachable"]:
-            lines.append("Unreachable: blocked the bot or deleted the account")
+            lines.append(t("admin-user-unreachable"))
         if self.kernel.is_admin(row["id"]):
-            lines.append("Admin: yes")
+            lines.append(t("admin-user-admin"))
         for contributed in await self.kernel.emit("user_summary", kernel=self.kernel,
                                                   user_id=row["id"]):
-            lines.extend(str(line) for line in contributed)
+            lines.extend(t.text(line) if isinstance(line, (str, Text)) else str(line)
+                         for line in contributed)
         return "\n".join(lines)
 
     # ---- statistics ---------------------------------------------------------------------------

@@ -27,16 +27,27 @@ def _tiers(value: Any) -> bool:
     return isinstance(value, dict) and all(v in PRIORITIES for v in value.values())
 
 
+def _text_or_unset(shortest: int) -> Any:
+    return lambda v: v is None or (isinstance(v, str) and shortest <= len(v) <= 1000)
+
+
+@hookimpl
+def register_texts() -> str:
+    return str(Path(__file__).resolve().parent / "locales")
+
+
 @hookimpl
 def register_settings() -> list[Validator]:
     o = "admin_inbox."
     return [
         Validator(o + "operators_chat", default=0, is_type_of=int),
         Validator(o + "show_admin_name", default=False, is_type_of=bool),
-        Validator(o + "received_text", is_type_of=str, len_min=1, len_max=1000,
-                  default="Thanks! Your message reached the operators; they will answer here."),
-        Validator(o + "closed_text", is_type_of=str, len_max=1000,
-                  default="This conversation is closed. Write again whenever you need us."),
+        # Unset: the catalogue's text in the user's language; set: that text for everyone.
+        Validator(o + "received_text", default=None, condition=_text_or_unset(1),
+                  messages={"condition": "{name} must be 1 to 1000 characters, or unset"}),
+        Validator(o + "closed_text", default=None, condition=_text_or_unset(0),
+                  messages={"condition": "{name} must be at most 1000 characters (\"\": say "
+                                         "nothing), or unset"}),
         Validator(o + "reopen_hours", default=24, is_type_of=int, gte=0, lte=24 * 365),
         Validator(o + "page_size", default=8, is_type_of=int, gte=1, lte=50),
         Validator(o + "history_size", default=10, is_type_of=int, gte=1, lte=50),

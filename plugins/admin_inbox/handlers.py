@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.context import Context
 from core.errors import UserError
+from core.i18n import Text
 from core.parsing import parse_amount
 from plugins.admin_inbox import views
 from plugins.admin_inbox.models import PRIORITIES
@@ -41,7 +42,7 @@ async def user_message(ctx: Context) -> bool:
         return True
     media = update.media
     if media is not None and media.kind not in MEDIA_KINDS:
-        raise UserError("I can pass on text, photos and documents to the operators.")
+        raise UserError(Text("inbox-media-kinds"))
     text = update.text.strip()
     if not text and media is None:
         return False

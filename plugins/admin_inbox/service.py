@@ -253,10 +253,17 @@ class InboxService:
             conv = await self.get(conv_id)
             raise UserError(f"Conversation #{conv.id} is already closed.")
         conv = await self.get(conv_id)
-        if self.options.closed_text:
-            with contextlib.suppress(Unreachable):
-                await self.kernel.send(SendMessage(conv.user_id, self.options.closed_text))
+        await self._tell_user(conv.user_id, self.options.closed_text, "inbox-closed")
         return conv
+
+    async def _tell_user(self, user_id: int, configured: str | None, key: str) -> None:
+        """An operator's text from settings; unset, the catalogue's in the user's language;
+        empty, nothing."""
+        if configured == "":
+            return
+        text = configured or (await self.kernel.texts_for(user_id))(key)
+        with contextlib.suppress(Unreachable):
+            await self.kernel.send(SendMessage(user_id, text))
 
     async def reopen(self, conv_id: int) -> ConversationView:
         now = self.now()
@@ -343,8 +350,7 @@ class InboxService:
         body = f"{head}\n\n{text}" if text else head
         await self.to_operators(conv.id, body, media, views.routed_buttons(conv.id))
         if received.new_thread:
-            with contextlib.suppress(Unreachable):
-                await self.kernel.send(SendMessage(conv.user_id, self.options.received_text))
+            await self._tell_user(conv.user_id, self.options.received_text, "inbox-received")
 
     # ---- waiting too long ---------------------------------------------------------------------
 

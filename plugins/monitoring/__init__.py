@@ -61,6 +61,11 @@ def register_services(kernel: Kernel) -> dict[str, Any]:
 
 
 @hookimpl
+def register_texts() -> str:
+    return str(Path(__file__).resolve().parent / "locales")
+
+
+@hookimpl
 def register_commands() -> list[Command]:
     return [Command("status", handlers.status, admin_only=True)]
 

@@ -23,13 +23,12 @@ from plugins.payments.service import PaymentsService
 REQUIRES: tuple[str, ...] = ("credits",)
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "payments"
 DEFAULT_PACKAGES = [
-    {"id": "small", "credits": 100, "price": 50, "currency": STARS, "title": "100 credits"},
-    {"id": "large", "credits": 500, "price": 200, "currency": STARS, "title": "500 credits"},
+    # No title: the invoice says "100 credits" in the buyer's language.
+    {"id": "small", "credits": 100, "price": 50, "currency": STARS},
+    {"id": "large", "credits": 500, "price": 200, "currency": STARS},
 ]
-SUPPORT = ("For help with a payment, write to the operators of this bot with your payment's "
-           "date and amount.")
-TERMS = "Credits are a digital good for use in this bot. Purchases are final unless refunded."
-PRIVACY = "We store your Telegram id and your payments to run this bot; nothing else is shared."
+# Empty: the catalogue's texts (payments-support, -terms, -privacy) in the user's language.
+SUPPORT = TERMS = PRIVACY = ""
 
 
 def _packages_ok(value: Any) -> bool:
@@ -76,9 +75,9 @@ def register_settings() -> list[Validator]:
         Validator("payments.refund_base_delay", default=5.0, is_type_of=(int, float), gt=0),
         Validator("payments.refund_max_delay", default=3600.0, is_type_of=(int, float), gt=0),
         Validator("payments.refund_max_attempts", default=12, is_type_of=int, gte=1),
-        Validator("payments.texts.support", default=SUPPORT, is_type_of=str, len_min=1),
-        Validator("payments.texts.terms", default=TERMS, is_type_of=str, len_min=1),
-        Validator("payments.texts.privacy", default=PRIVACY, is_type_of=str, len_min=1),
+        Validator("payments.texts.support", default=SUPPORT, is_type_of=str),
+        Validator("payments.texts.terms", default=TERMS, is_type_of=str),
+        Validator("payments.texts.privacy", default=PRIVACY, is_type_of=str),
     ]
 
 
@@ -95,6 +94,11 @@ def register_migrations() -> tuple[str, str]:
 @hookimpl
 def register_services(kernel: Kernel) -> dict[str, Any]:
     return {"payments": PaymentsService(kernel, kernel.settings.payments)}
+
+
+@hookimpl
+def register_texts() -> str:
+    return str(Path(__file__).resolve().parent / "locales")
 
 
 @hookimpl

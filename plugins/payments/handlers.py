@@ -9,15 +9,14 @@ from loguru import logger
 
 from core.context import Context
 from core.errors import UserError
+from core.i18n import Text
 from core.types import AnswerPreCheckout, Button, Media, SendMedia
-from plugins.payments.packages import money
 from plugins.payments.service import PaymentsService
 
 BUY_PREFIX = "pay"
 CHARGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
-LATE = ("We could not check this payment in time. Nothing was charged: please try again in a "
-        "moment.")
-BROKEN = "Something went wrong on our side. Nothing was charged: please try again later."
+LATE = Text("payments-late")
+BROKEN = Text("payments-broken")
 
 
 def _service(ctx: Context) -> PaymentsService:
@@ -31,9 +30,9 @@ async def buy(ctx: Context) -> None:
         await service.invoice(ctx.user.id, ctx.args[0].lower()[:32])
         return
     if not service.packages:
-        raise UserError("Nothing is on sale right now.")
-    rows = [[Button(p.label(), data=f"{BUY_PREFIX}:{p.id}")] for p in service.packages]
-    await ctx.reply("Choose a package of credits:", rows)
+        raise UserError(Text("payments-nothing-on-sale"))
+    rows = [[Button(p.label(ctx.t), data=f"{BUY_PREFIX}:{p.id}")] for p in service.packages]
+    await ctx.reply(ctx.t("payments-choose"), rows)
 
 
 async def buy_pressed(ctx: Context) -> None:
@@ -49,6 +48,7 @@ async def pre_checkout(ctx: Context) -> None:
     assert info is not None and info.query_id is not None
     service = _service(ctx)
     failure: BaseException | None = None
+    error: str | Text | None
     try:
         async with asyncio.timeout(service.deadline):
             error = await service.check(ctx.user, info)
@@ -58,7 +58,8 @@ async def pre_checkout(ctx: Context) -> None:
         error = LATE
     except Exception as exc:
         error, failure = BROKEN, exc
-    await ctx.do(AnswerPreCheckout(ctx.chat_id, info.query_id, error is None, error))
+    reason = None if error is None else ctx.t.text(error)
+    await ctx.do(AnswerPreCheckout(ctx.chat_id, info.query_id, error is None, reason))
     if failure is not None:
         raise failure  # answered; now the error hooks log it with a reference
 
@@ -70,19 +71,27 @@ async def successful_payment(ctx: Context) -> None:
     await _service(ctx).record(ctx.user.id, info)
 
 
+def _configured(ctx: Context, name: str) -> str:
+    """An operator's text from settings (the same in every language), or the catalogue's."""
+    text = str(ctx.settings.payments.texts.get(name) or "").strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        text = text[1:-1].strip()  # quoted twice (TOML quotes inside an env value): unquote
+    return text or ctx.t("payments-" + name)
+
+
 async def paysupport(ctx: Context) -> None:
     """Help with a payment"""
-    await ctx.reply(ctx.settings.payments.texts.support)
+    await ctx.reply(_configured(ctx, "support"))
 
 
 async def terms(ctx: Context) -> None:
     """Terms of sale"""
-    await ctx.reply(ctx.settings.payments.texts.terms)
+    await ctx.reply(_configured(ctx, "terms"))
 
 
 async def privacy(ctx: Context) -> None:
     """Privacy policy"""
-    await ctx.reply(ctx.settings.payments.texts.privacy)
+    await ctx.reply(_configured(ctx, "privacy"))
 
 
 # ---- admins ------------------------------------------------------------------------------------
@@ -92,20 +101,21 @@ async def refund(ctx: Context) -> None:
     """Refund a Stars payment: /refund <charge id> [force]"""
     args = ctx.args
     if not args or len(args) > 2 or (len(args) == 2 and args[1].lower() != "force"):
-        raise UserError("Usage: /refund <charge id> [force]")
+        raise UserError(Text("payments-refund-usage"))
     charge_id = args[0]
     if not CHARGE_ID.match(charge_id):
-        raise UserError("That is not a charge id.")
+        raise UserError(Text("payments-not-charge-id"))
     request = await _service(ctx).request_refund(charge_id, actor=ctx.user.id,
                                                  force=len(args) == 2)
     if not request.queued:
-        await ctx.reply(f"A refund of {charge_id} was already queued; /payments shows its "
-                        "state.")
+        await ctx.reply(ctx.t("payments-refund-already", charge=charge_id))
         return
-    text = f"Refund of {charge_id} queued; {request.reversed_credits} credits taken back"
     if request.unrecovered:
-        text += f" ({request.unrecovered} were already spent and stay with the user)"
-    await ctx.reply(text + ".")
+        await ctx.reply(ctx.t("payments-refund-queued-unrecovered", charge=charge_id,
+                              credits=request.reversed_credits, unrecovered=request.unrecovered))
+    else:
+        await ctx.reply(ctx.t("payments-refund-queued", charge=charge_id,
+                              credits=request.reversed_credits))
 
 
 async def payments(ctx: Context) -> None:
@@ -113,20 +123,25 @@ async def payments(ctx: Context) -> None:
     service = _service(ctx)
     recent = await service.recent(10)
     by_day, overall = await service.totals(14)
+    t = ctx.t
     if not recent:
-        await ctx.reply("No payments yet.")
+        await ctx.reply(t("payments-none"))
         return
-    lines = ["Last payments:"]
+    lines = [t("payments-last")]
     for p in recent:
-        when = p.created_at.strftime("%Y-%m-%d %H:%M") if p.created_at else ""
-        lines.append(f"{when} user {p.user_id}: {money(p.amount, p.currency)}, "
-                     f"{p.credits} credits, {p.status} [{p.charge_id}]")
+        lines.append(t("payments-line", when=p.created_at or "", user=str(p.user_id),
+                       price=t.money(p.amount, p.currency), credits=p.credits,
+                       status=t("payments-status-" + p.status), charge=p.charge_id))
     lines.append("")
-    lines.append("By day (14 days, refunds left out):")
-    lines.extend(f"{day} {currency}: {n} payments, {money(amount, currency)}"
+    lines.append(t("payments-by-day"))
+    lines.extend(t("payments-day-line", day=day, currency=currency, count=n,
+                   price=t.money(amount, currency))
                  for (day, currency), (n, amount) in by_day.items())
-    lines.append("All time: " + ", ".join(f"{money(amount, currency)} in {n} payments"
-                                          for currency, (n, amount) in sorted(overall.items())))
+    # Everything refunded: say so, rather than an empty "All time:".
+    totals = [t("payments-total", price=t.money(amount, currency), count=n)
+              for currency, (n, amount) in sorted(overall.items())]
+    lines.append(t("payments-all-time", totals=", ".join(totals)) if totals
+                 else t("payments-all-time-none"))
     await ctx.reply("\n".join(lines))
 
 
@@ -134,4 +149,4 @@ async def payments_csv(ctx: Context) -> None:
     """All payments as a CSV file"""
     data = await _service(ctx).csv_export()
     await ctx.do(SendMedia(ctx.chat_id, Media("document", "", "payments.csv", "text/csv", data),
-                           caption="Payments (CSV)"))
+                           caption=ctx.t("payments-csv-caption")))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.i18n import Translator
 
 STARS = "XTR"
 PACKAGE_ID = re.compile(r"^[a-z0-9_-]{1,32}$")
@@ -32,14 +35,18 @@ class Package:
     credits: int
     price: int  # minor units; Stars for XTR
     currency: str
-    title: str
+    title: str  # "" : the translated "<n> credits"
 
     @property
     def is_stars(self) -> bool:
         return self.currency == STARS
 
-    def label(self) -> str:
-        return f"{self.title}: {money(self.price, self.currency)}"
+    def title_in(self, t: Translator) -> str:
+        return self.title or t("payments-package-title", credits=self.credits)
+
+    def label(self, t: Translator) -> str:
+        return t("payments-package-label", title=self.title_in(t),
+                 price=t.money(self.price, self.currency))
 
 
 def _whole(value: Any, low: int, high: int) -> bool:
@@ -58,7 +65,7 @@ def parse_packages(raw: Iterable[Any]) -> tuple[Package, ...]:
             raise ValueError(f"package id {pid!r} must be 1-32 of a-z, 0-9, _ or -")
         credits, price = item.get("credits"), item.get("price")
         currency = item.get("currency", STARS)
-        title = item.get("title") or f"{credits} credits"
+        title = item.get("title") or ""
         if not _whole(credits, 1, 10**12):
             raise ValueError(f"package {pid!r}: credits must be a whole number from 1")
         if not _whole(price, 1, MAX_PRICE):
@@ -66,7 +73,7 @@ def parse_packages(raw: Iterable[Any]) -> tuple[Package, ...]:
                              "units; Stars for XTR)")
         if not isinstance(currency, str) or not CURRENCY.match(currency):
             raise ValueError(f"package {pid!r}: currency must be a 3-letter code such as XTR")
-        if not isinstance(title, str) or not 1 <= len(title) <= 32:
+        if not isinstance(title, str) or len(title) > 32:
             raise ValueError(f"package {pid!r}: title must be 1 to 32 characters")
         found.append(Package(pid, credits, price, currency, title))
     if len({p.id for p in found}) != len(found):

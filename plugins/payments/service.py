@@ -33,6 +33,8 @@ import peewee
 from loguru import logger
 
 from core.errors import AlreadyDone, RetryAfter, UserError
+from core.formats import Money
+from core.i18n import Text
 from core.models import utcnow
 from core.tasks import BackgroundTask
 from core.types import PaymentInfo, RefundStars, SendInvoice, SendMessage
@@ -50,7 +52,7 @@ from plugins.payments.models import (
     PaymentRecharge,
     PaymentRefund,
 )
-from plugins.payments.packages import Package, money, parse_packages, topup_price
+from plugins.payments.packages import Package, parse_packages, topup_price
 
 if TYPE_CHECKING:
     from core.context import BotUser
@@ -132,21 +134,24 @@ class PaymentsService:
         if kind == RECHARGE:
             if package_id != self.recharge_package:
                 return None
-            return Package(pkg.id, credits, topup_price(pkg, credits), pkg.currency,
-                           f"Top-up: {credits} credits")
+            return Package(pkg.id, credits, topup_price(pkg, credits), pkg.currency, "")
         return pkg
 
     async def invoice(self, user_id: int, package_id: str) -> SendInvoice:
         """Write an order for `package_id` and send its invoice to the user."""
         pkg = self.package(package_id)
         if pkg is None:
-            raise UserError("That package is not on offer. Send /buy to see what is.")
-        return await self._invoice(user_id, BUY, pkg, f"{pkg.credits} credits for your balance.")
+            raise UserError(Text("payments-not-offered"))
+        return await self._invoice(user_id, BUY, pkg,
+                                   Text("payments-invoice-description", credits=pkg.credits))
 
     async def _invoice(self, user_id: int, kind: str, pkg: Package,
-                       description: str) -> SendInvoice:
+                       description: Text) -> SendInvoice:
         if not self.secrets:
-            raise UserError("Payments are not set up yet. Please try again later.")
+            raise UserError(Text("payments-not-set-up"))
+        t = await self.kernel.texts_for(user_id)
+        title = (t("payments-topup-title", credits=pkg.credits) if kind == RECHARGE
+                 else pkg.title_in(t))
 
         def write() -> int:
             return PaymentOrder.insert(user_id=user_id, kind=kind, package=pkg.id,
@@ -155,32 +160,31 @@ class PaymentsService:
 
         order_id = int(await self.db.transaction(write))
         action = SendInvoice(
-            user_id, pkg.title, description,
+            user_id, title, t.text(description),
             payload.sign(self.secrets, order_id, user_id, pkg.price, pkg.currency),
-            pkg.currency, pkg.price, "" if pkg.is_stars else self.provider_token, pkg.title)
+            pkg.currency, pkg.price, "" if pkg.is_stars else self.provider_token, title)
         await self.kernel.send(action)
         return action
 
     # ---- pre-checkout ---------------------------------------------------------------------------
 
-    async def check(self, user: BotUser, info: PaymentInfo) -> str | None:
+    async def check(self, user: BotUser, info: PaymentInfo) -> Text | None:
         """None when the pre-checkout query may go ahead, else the reason to decline.
         The caller bounds this by `precheckout_deadline`."""
         if user.is_banned:
-            return "Payments are not available for this account."
+            return Text("payments-not-available")
         order_id = payload.verify(self.secrets, info.payload, user.id, info.total_amount,
                                   info.currency)
         if order_id is None:
-            return "This invoice is not valid. Send /buy to get a new one."
+            return Text("payments-invalid-invoice")
         order = await self.db.run(lambda: PaymentOrder.get_or_none(PaymentOrder.id == order_id))
         if order is None or order.user_id != user.id:
-            return "This invoice is not valid. Send /buy to get a new one."
+            return Text("payments-invalid-invoice")
         offer = self._offer(order.kind, order.package, order.credits)
         if offer is None:
-            return "This package is no longer offered. Send /buy to see the current ones."
+            return Text("payments-package-gone")
         if offer.price != order.amount or offer.currency != order.currency:
-            return (f"The price changed to {money(offer.price, offer.currency)}. Send /buy for "
-                    "a new invoice.")
+            return Text("payments-price-changed", price=Money(offer.price, offer.currency))
         return None
 
     # ---- successful payments --------------------------------------------------------------------
@@ -213,9 +217,8 @@ class PaymentsService:
             logger.info("payment {} delivered again: the first delivery wrote it", charge_id)
         row = await self.db.run(lambda: Payment.get(Payment.charge_id == charge_id))
         if row.status == REVIEW and row.granted_at is None:
-            await self._alert(f"Payment {charge_id} from user {user_id} ({info.total_amount} "
-                              f"{info.currency}) has a payload that does not verify: recorded "
-                              "for review, no credits granted.")
+            await self._alert(Text("payments-bad-payload", charge=charge_id, user=str(user_id),
+                                   price=Money(info.total_amount, info.currency)))
             return _record(row)
         if row.granted_at is None:
             await self._complete(row)
@@ -240,9 +243,9 @@ class PaymentsService:
         record = _record(row)
         await self.kernel.emit("payment_succeeded", user_id=row.user_id, payment=record)
         balance = await self.credits.balance(row.user_id)
-        await self._tell(row.user_id, f"Thank you! {row.credits} credits were added for "
-                                      f"{money(row.amount, row.currency)}. Your balance: "
-                                      f"{balance}.")
+        await self._tell(row.user_id, Text("payments-thanks", credits=row.credits,
+                                           price=Money(row.amount, row.currency),
+                                           balance=balance))
 
     async def recover(self) -> int:
         """Complete payments whose grant did not happen (a crash between the two writes)."""
@@ -269,12 +272,11 @@ class PaymentsService:
         """Reverse the credits of a payment and queue its Stars refund."""
         row = await self.db.run(lambda: Payment.get_or_none(Payment.charge_id == charge_id))
         if row is None:
-            raise UserError(f"No payment with charge id {charge_id[:80]!r}.")
+            raise UserError(Text("payments-no-payment", charge=charge_id[:80]))
         if row.currency != "XTR":
-            raise UserError("Only Stars payments can be refunded from the bot; refund card "
-                            "payments with your payment provider.")
+            raise UserError(Text("payments-stars-only"))
         if row.status == REVIEW:
-            raise UserError("This payment granted no credits (it is under review).")
+            raise UserError(Text("payments-under-review"))
         if row.status in (REFUNDING, REFUNDED):
             return RefundRequest(charge_id, row.user_id, 0, 0, queued=False)
         reversed_credits = unrecovered = 0
@@ -291,8 +293,8 @@ class PaymentsService:
             if shortfall is None:
                 raise
             if not force:
-                raise UserError(f"{exc.message} Send /refund {charge_id} force to refund the "
-                                f"Stars anyway and take back only what is left.") from None
+                raise UserError(Text("payments-refund-force", problem=exc.message,
+                                     charge=charge_id)) from None
             unrecovered = row.credits  # forced, and nothing was left to take back
 
         def queue() -> bool:
@@ -384,16 +386,14 @@ class PaymentsService:
             return changed
 
         if await self.db.transaction(finish) == 1:
-            await self._tell(row.user_id, "Your payment was refunded: the Stars are on their "
-                                          "way back to you.")
+            await self._tell(row.user_id, Text("payments-refunded-to-user"))
 
     async def _refund_failed(self, row: PaymentRefund, attempts: int, error: str) -> None:
         await self.db.transaction(lambda: PaymentRefund.update(
             status=FAILED, attempts=attempts, last_error=error)
             .where(PaymentRefund.id == row.id, PaymentRefund.status == PENDING).execute())
-        await self._alert(f"Refund of payment {row.charge_id} failed after {attempts} attempts "
-                          f"({error}). The credits stay reversed; refund it by hand or /grant "
-                          "them back.")
+        await self._alert(Text("payments-refund-failed", charge=row.charge_id,
+                               attempts=attempts, error=error))
 
     async def refund_status(self, charge_id: str) -> dict[str, Any] | None:
         def fetch() -> dict[str, Any] | None:
@@ -456,10 +456,8 @@ class PaymentsService:
 
         if not await self.db.transaction(claim):
             return None
-        offer = Package(pkg.id, credits, topup_price(pkg, credits), pkg.currency,
-                        f"Top-up: {credits} credits")
-        return await self._invoice(user_id, RECHARGE, offer,
-                                   "Your balance is low: tap to top it up (auto-recharge).")
+        offer = Package(pkg.id, credits, topup_price(pkg, credits), pkg.currency, "")
+        return await self._invoice(user_id, RECHARGE, offer, Text("payments-topup-description"))
 
     # ---- reports ---------------------------------------------------------------------------------
 
@@ -531,17 +529,18 @@ class PaymentsService:
 
         return await self.db.run(fetch)
 
-    async def user_lines(self, user_id: int) -> list[str]:
-        def fetch() -> list[str]:
+    async def user_lines(self, user_id: int) -> list[Text]:
+        def fetch() -> list[Text]:
             rows = list(Payment.select(Payment.currency, peewee.fn.COUNT(Payment.id),
                                        peewee.fn.SUM(Payment.amount))
                         .where(Payment.user_id == user_id, Payment.status != REFUNDED)
                         .group_by(Payment.currency).tuples())
             refunded = (Payment.select().where(Payment.user_id == user_id,
                                                Payment.status == REFUNDED).count())
-            lines = [f"Payments: {n} ({int(s or 0)} {c})" for c, n, s in rows]
+            lines = [Text("payments-user-line", count=n, price=Money(int(s or 0), c))
+                     for c, n, s in rows]
             if refunded:
-                lines.append(f"Refunded payments: {refunded}")
+                lines.append(Text("payments-user-refunded", count=refunded))
             return lines
 
         return await self.db.run(fetch)
@@ -577,13 +576,14 @@ class PaymentsService:
 
     # ---- telling people --------------------------------------------------------------------------
 
-    async def _tell(self, user_id: int, text: str) -> None:
+    async def _tell(self, user_id: int, text: Text) -> None:
         try:
-            await self.kernel.send(SendMessage(user_id, text))
+            t = await self.kernel.texts_for(user_id)
+            await self.kernel.send(SendMessage(user_id, t.text(text)))
         except Exception:
             logger.exception("could not tell user {} about their payment", user_id)
 
-    async def _alert(self, text: str) -> None:
-        logger.warning(text)
+    async def _alert(self, text: Text) -> None:
+        logger.warning(self.kernel.texts().text(text))
         for admin in sorted(self.kernel.admins):
             await self._tell(admin, text)

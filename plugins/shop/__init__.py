@@ -23,6 +23,7 @@ from plugins.shop.service import ShopService
 
 REQUIRES: tuple[str, ...] = ("credits",)
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "schema" / "shop"
+LOCALES = Path(__file__).resolve().parent / "locales"
 
 
 @hookimpl
@@ -47,6 +48,11 @@ def register_migrations() -> tuple[str, str]:
 @hookimpl
 def register_services(kernel: Kernel) -> dict[str, Any]:
     return {"shop": ShopService(kernel, kernel.settings.shop)}
+
+
+@hookimpl
+def register_texts() -> str:
+    return str(LOCALES)
 
 
 @hookimpl

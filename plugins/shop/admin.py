@@ -20,6 +20,7 @@ from typing import Any
 from core.context import Context
 from core.conversations import Flow, Step
 from core.errors import UserError
+from core.i18n import Text, Translator
 from plugins.shop.service import (
     EDITABLE,
     NewProduct,
@@ -33,18 +34,15 @@ from plugins.shop.service import (
     stock_text,
 )
 
-ADD_USAGE = ("Usage: /shop_add sku | title | price | category | text:... or link:... or "
-             "file:... | stock [| description]\nOr send /shop_add alone and I will ask.")
-
 
 def _service(ctx: Context) -> ShopService:
     return ctx.service("shop")
 
 
-def describe(p: Product) -> str:
-    state = "on sale" if p.active else "off"
-    return f"{p.sku}: {p.title}, {p.price} credits, {p.category}, {p.content_kind}, " \
-           f"{stock_text(p).lower()}, {state}"
+def describe(t: Translator, p: Product) -> str:
+    return t("shop-describe", sku=p.sku, title=p.title, price=p.price, category=p.category,
+             kind=t("shop-kind-" + p.content_kind), stock=stock_text(t, p).lower(),
+             state=t("shop-state-on" if p.active else "shop-state-off"))
 
 
 # ---- the guided flows: one check per answer, so a mistake is asked again at once ------------
@@ -63,7 +61,7 @@ async def _new_sku(ctx: Context, text: str, answers: dict[str, Any]) -> str:
         await _service(ctx).by_sku(sku)
     except ShopError:
         return sku
-    raise ShopError(f"The SKU {sku} is taken; use /shop_edit to change it.")
+    raise ShopError(Text("shop-sku-taken", sku=sku))
 
 
 async def _existing_sku(ctx: Context, text: str, answers: dict[str, Any]) -> str:
@@ -85,7 +83,7 @@ def _description(ctx: Context, text: str, answers: dict[str, Any]) -> str:
 def _which_field(ctx: Context, text: str, answers: dict[str, Any]) -> str:
     field = text.strip().lower()
     if field not in EDITABLE:
-        raise ShopError(f"A field is one of: {', '.join(EDITABLE)}.")
+        raise ShopError(Text("shop-fields", fields=", ".join(EDITABLE)))
     return field
 
 
@@ -100,35 +98,33 @@ async def _finish_add(ctx: Context, a: dict[str, Any]) -> None:
             a["sku"], a["title"], a["price"], a["category"], content_kind, content, a["stock"],
             a["description"]))
     except UserError as exc:
-        raise UserError(f"{exc.message}\nNothing was changed; send /shop_add to try again."
+        raise UserError(Text("shop-try-again", problem=exc.message, command="shop_add")
                         ) from None
-    await ctx.reply(f"Added {describe(product)}.")
+    await ctx.reply(ctx.t("shop-added", product=describe(ctx.t, product)))
 
 
 async def _finish_edit(ctx: Context, a: dict[str, Any]) -> None:
     try:
         product = await _service(ctx).edit(a["sku"], a["value"])
     except UserError as exc:
-        raise UserError(f"{exc.message}\nNothing was changed; send /shop_edit to try again."
+        raise UserError(Text("shop-try-again", problem=exc.message, command="shop_edit")
                         ) from None
-    await ctx.reply(f"Changed {describe(product)}.")
+    await ctx.reply(ctx.t("shop-changed", product=describe(ctx.t, product)))
 
 
 ADD = Flow("shop.add", (
-    Step("sku", "New product. Its SKU (a short code such as ebook-1)? Say 'cancel' to stop.",
-         _new_sku),
-    Step("title", "Title?", _field("title")),
-    Step("price", "Price in credits?", _field("price")),
-    Step("category", "Category?", _field("category")),
-    Step("content", "What is delivered? Send text:..., link:https://..., or send the file or "
-                    "photo itself.", _content),
-    Step("stock", "How many in stock? A number, or 'unlimited'.", _stock),
-    Step("description", "A description for the card? '-' for none.", _description),
+    Step("sku", Text("shop-ask-sku"), _new_sku),
+    Step("title", Text("shop-ask-title"), _field("title")),
+    Step("price", Text("shop-ask-price"), _field("price")),
+    Step("category", Text("shop-ask-category"), _field("category")),
+    Step("content", Text("shop-ask-content"), _content),
+    Step("stock", Text("shop-ask-stock"), _stock),
+    Step("description", Text("shop-ask-description"), _description),
 ), _finish_add)
 EDIT = Flow("shop.edit", (
-    Step("sku", "Which product (SKU)? Say 'cancel' to stop.", _existing_sku),
-    Step("field", f"Which field: {', '.join(EDITABLE)}?", _which_field),
-    Step("value", "The new value?", _new_value),
+    Step("sku", Text("shop-ask-which"), _existing_sku),
+    Step("field", Text("shop-ask-field"), _which_field),
+    Step("value", Text("shop-ask-value"), _new_value),
 ), _finish_edit)
 FLOWS = [ADD, EDIT]
 
@@ -144,7 +140,7 @@ async def shop_add(ctx: Context) -> None:
         return
     service = _service(ctx)
     product = await service.add(parse_product_line(line, service.max_price))
-    await ctx.reply(f"Added {describe(product)}.")
+    await ctx.reply(ctx.t("shop-added", product=describe(ctx.t, product)))
 
 
 async def shop_edit(ctx: Context) -> None:
@@ -161,16 +157,17 @@ async def shop_edit(ctx: Context) -> None:
         return
     sku, field, value = parts
     product = await service.edit(sku, service.parse_field(field, value))
-    await ctx.reply(f"Changed {describe(product)}.")
+    await ctx.reply(ctx.t("shop-changed", product=describe(ctx.t, product)))
 
 
 async def shop_stock(ctx: Context) -> None:
     """Set stock: /shop_stock <sku> <n | +n | -n | unlimited>"""
     parts = ctx.args
     if len(parts) != 2:
-        raise ShopError("Usage: /shop_stock <sku> <n | +n | -n | unlimited>")
+        raise ShopError(Text("shop-stock-usage"))
     product = await _service(ctx).set_stock(parts[0], parts[1])
-    await ctx.reply(f"Stock of {product.sku}: {stock_text(product).lower()}.")
+    await ctx.reply(ctx.t("shop-stock-of", sku=product.sku,
+                          stock=stock_text(ctx.t, product).lower()))
 
 
 async def shop_off(ctx: Context) -> None:
@@ -185,22 +182,23 @@ async def shop_on(ctx: Context) -> None:
 
 async def _set_active(ctx: Context, active: bool) -> None:
     if len(ctx.args) != 1:
-        raise ShopError(f"Usage: /shop_{'on' if active else 'off'} <sku>")
+        raise ShopError(Text("shop-on-usage" if active else "shop-off-usage"))
     product = await _service(ctx).set_active(ctx.args[0], active)
-    await ctx.reply(f"{product.sku} is {'on sale' if active else 'off sale'} now.")
+    await ctx.reply(ctx.t("shop-now-on" if active else "shop-now-off", sku=product.sku))
 
 
 async def shop_list(ctx: Context) -> None:
     """Every product with sales and revenue"""
     report = await _service(ctx).report()
+    t = ctx.t
     if not report:
-        await ctx.reply("No products yet. Add one with /shop_add.")
+        await ctx.reply(t("shop-no-products"))
         return
-    lines = [f"{len(report)} products:"]
-    lines += [f"{describe(r.product)}; sold {r.sales}, revenue {r.revenue} credits"
-              for r in report]
-    lines.append(f"Total: sold {sum(r.sales for r in report)}, revenue "
-                 f"{sum(r.revenue for r in report)} credits")
+    lines = [t("shop-list-title", count=len(report))]
+    lines += [t("shop-list-line", product=describe(t, r.product), sales=r.sales,
+                revenue=r.revenue) for r in report]
+    lines.append(t("shop-list-total", sales=sum(r.sales for r in report),
+                   revenue=sum(r.revenue for r in report)))
     text = "\n".join(lines)
     if len(text) > 4000:  # Telegram's limit; the admin can narrow down with /shop_edit
         text = text[:3990] + "\n..."

@@ -6,6 +6,7 @@ Button data is declared in `buttons.py`, carries ids only and is re-checked on t
 from __future__ import annotations
 
 from core.context import Context
+from core.i18n import Text, Translator
 from core.pagination import Page, add_nav, paginate
 from core.types import Button, CallbackRoute, Keyboard
 from plugins.shop.buttons import Again, Buy, Cancel, Card, Category, Confirm, Home, Mine
@@ -26,10 +27,10 @@ def _service(ctx: Context) -> ShopService:
     return ctx.service("shop")
 
 
-def _price_text(price: int, list_price: int, discount: int) -> str:
+def _price_text(t: Translator, price: int, list_price: int, discount: int) -> str:
     if price == list_price:
-        return f"{price} credits"
-    return f"{price} credits ({list_price} less your {discount}% discount)"
+        return t("shop-credits", amount=price)
+    return t("shop-price-discounted", price=price, list=list_price, discount=discount)
 
 
 # ---- views -----------------------------------------------------------------------------------
@@ -39,15 +40,16 @@ async def home_view(ctx: Context, page: int) -> View:
     service = _service(ctx)
     products = await service.catalogue()
     names = sorted({p.category for p in products})
+    t = ctx.t
     if not names:
-        return "The shop is empty for now. Come back soon!", None
+        return t("shop-empty"), None
     shown = paginate(names, page, service.page_size)
     counts = {name: sum(1 for p in products if p.category == name) for name in shown.items}
-    rows: list[list[Button]] = [[Button(f"{name} ({counts[name]})",
+    rows: list[list[Button]] = [[Button(t("shop-category-button", name=name, count=counts[name]),
                                         Category(category_code(name)).pack())]
                                 for name in shown.items]
-    add_nav(rows, shown, lambda n: Home(n).pack())
-    return f"Shop: choose a category{shown.suffix()}.", rows
+    add_nav(rows, shown, lambda n: Home(n).pack(), t)
+    return t("shop-home", page=shown.suffix(t)), rows
 
 
 async def category_view(ctx: Context, code: str, page: int) -> View:
@@ -55,53 +57,57 @@ async def category_view(ctx: Context, code: str, page: int) -> View:
     name, products = await service.in_category(code)
     shown = paginate(products, page, service.page_size)
     discount = await service.credits.discount(ctx.user.id)
+    t = ctx.t
     rows: list[list[Button]] = []
     for p in shown.items:
-        label = f"{p.title} · {price_after(p.price, discount)} cr"
-        if not p.in_stock:
-            label += " · sold out"
+        key = "shop-product-button" if p.in_stock else "shop-product-button-sold-out"
+        label = t(key, title=p.title, price=price_after(p.price, discount))
         rows.append([Button(label[:60], Card(p.id).pack())])
-    add_nav(rows, shown, lambda n: Category(code, n).pack())
-    rows.append([Button("‹ Categories", Home().pack())])
-    return f"{name}{shown.suffix()}:", rows
+    add_nav(rows, shown, lambda n: Category(code, n).pack(), t)
+    rows.append([Button(t("shop-back-to-categories"), Home().pack())])
+    return t("shop-category-title", name=name, page=shown.suffix(t)), rows
 
 
 async def product_view(ctx: Context, product_id: int) -> View:
     service = _service(ctx)
     product = await service.product(product_id)
     price, discount = await service.price_for(ctx.user.id, product)
+    t = ctx.t
     lines = [product.title]
     if product.description:
         lines += ["", product.description]
-    lines += ["", f"Price: {_price_text(price, product.price, discount)}",
-              f"Stock: {stock_text(product)}"]
+    lines += ["", t("shop-card-price", price=_price_text(t, price, product.price, discount)),
+              t("shop-card-stock", stock=stock_text(t, product))]
     rows: list[list[Button]] = []
     if product.in_stock:
-        rows.append([Button(f"Buy for {price} credits", Buy(product.id).pack())])
-    rows.append([Button("‹ Back", Category(category_code(product.category)).pack())])
+        rows.append([Button(t("shop-buy-button", price=price), Buy(product.id).pack())])
+    rows.append([Button(t("shop-back"), Category(category_code(product.category)).pack())])
     return "\n".join(lines), rows
 
 
-def confirm_view(offer: Offer, intro: str = "") -> View:
-    text = (f"{intro}Buy {offer.product.title} for "
-            f"{_price_text(offer.price, offer.list_price, offer.discount)}?")
-    return text, [[Button("Confirm", Confirm(offer.request_id).pack()),
-                   Button("Cancel", Cancel(offer.request_id).pack())]]
+def confirm_view(t: Translator, offer: Offer, intro: str = "") -> View:
+    price = _price_text(t, offer.price, offer.list_price, offer.discount)
+    text = intro + t("shop-confirm-question", title=offer.product.title, price=price)
+    return text, [[Button(t("shop-confirm"), Confirm(offer.request_id).pack()),
+                   Button(t("shop-cancel"), Cancel(offer.request_id).pack())]]
 
 
 async def purchases_view(ctx: Context, page: int) -> View:
     service = _service(ctx)
     size = service.page_size
     owned, total = await service.owned(ctx.user.id, page * size, size)
+    t = ctx.t
     if total == 0:
-        return "You have not bought anything yet. Send /shop to browse.", None
+        return t("shop-no-purchases"), None
     if not owned:
-        raise ShopError("That page no longer exists. Send /purchases again.")
+        raise ShopError(Text("shop-purchases-page-gone"))
     shown = Page.counted(owned, page, size, total)
-    rows = [[Button(f"Get again: {title}"[:60], Again(p.id).pack())] for p, title in owned]
-    add_nav(rows, shown, lambda n: Mine(n).pack())
-    lines = [f"Your purchases ({total}), page {shown.number + 1} of {shown.pages}:"]
-    lines += [f"{p.delivered_at:%Y-%m-%d} {title}: {p.price} credits" for p, title in owned]
+    rows = [[Button(t("shop-get-again", title=title)[:60], Again(p.id).pack())]
+            for p, title in owned]
+    add_nav(rows, shown, lambda n: Mine(n).pack(), t)
+    lines = [t("shop-purchases-title", total=total, page=shown.number + 1, pages=shown.pages)]
+    lines += [t("shop-purchase-line", date=p.delivered_at.date() if p.delivered_at else "",
+                title=title, price=p.price) for p, title in owned]
     return "\n".join(lines), rows
 
 
@@ -133,31 +139,33 @@ async def _confirm(ctx: Context, request_id: str) -> None:
     try:
         purchase, product = await service.buy(ctx.user.id, request_id)
     except PriceChanged as changed:
-        await ctx.edit(*confirm_view(changed.offer, f"{changed.message}\n"))
-        await ctx.answer("The price changed: please confirm again.", alert=True)
+        t = ctx.t
+        await ctx.edit(*confirm_view(t, changed.offer, f"{t.text(changed.message)}\n"))
+        await ctx.answer(t("shop-price-changed-alert"), alert=True)
         return
     # Delivery first: the purchase is complete (or refunded) whatever happens to the edit. It
     # goes to the buyer's private chat, even when they shop from a group.
     delivered = await service.deliver(purchase, product, ctx.user.id)
     balance = await service.credits.balance(ctx.user.id)
+    t = ctx.t
     if delivered:
-        await ctx.answer("Thank you!")
-        await ctx.edit(f"You bought {product.title} for {purchase.price} credits. "
-                       f"Balance: {balance} credits.")
+        await ctx.answer(t("shop-thanks"))
+        await ctx.edit(t("shop-bought", title=product.title, price=purchase.price,
+                         balance=balance))
     else:
         await ctx.answer()
-        await ctx.edit(f"Sorry, I could not deliver {product.title}: your {purchase.price} "
-                       f"credits are back on your balance ({balance} credits).")
+        await ctx.edit(t("shop-not-delivered", title=product.title, price=purchase.price,
+                         balance=balance))
 
 
 async def _cancel(ctx: Context, request_id: str) -> None:
     await _service(ctx).cancel(ctx.user.id, request_id)
-    await _show(ctx, ("Cancelled: nothing was charged.", None))
+    await _show(ctx, (ctx.t("shop-cancelled"), None))
 
 
 async def _again(ctx: Context, purchase_id: int) -> None:
     product = await _service(ctx).redeliver(ctx.user.id, purchase_id, ctx.user.id)
-    await ctx.answer(f"Sent {product.title} again.")
+    await ctx.answer(ctx.t("shop-sent-again", title=product.title))
 
 
 async def _home(ctx: Context) -> None:
@@ -175,7 +183,7 @@ async def _product(ctx: Context) -> None:
 
 async def _buy(ctx: Context) -> None:
     offer = await _service(ctx).offer(ctx.user.id, ctx.button(Buy).product_id)
-    await _show(ctx, confirm_view(offer))
+    await _show(ctx, confirm_view(ctx.t, offer))
 
 
 async def _mine(ctx: Context) -> None:

@@ -26,6 +26,7 @@ import peewee
 from loguru import logger
 
 from core.errors import UserError
+from core.i18n import Text, Translator
 from core.models import utcnow
 from core.parsing import AmountError, parse_amount
 from core.types import Action, Button, Media, SendMedia, SendMessage
@@ -119,8 +120,8 @@ class PriceChanged(ShopError):
     def __init__(self, offer: Offer, old_price: int) -> None:
         self.offer = offer
         self.old_price = old_price
-        super().__init__(f"The price of {offer.product.title} changed from {old_price} to "
-                         f"{offer.price} credits.")
+        super().__init__(Text("shop-price-changed", title=offer.product.title, old=old_price,
+                              new=offer.price))
 
 
 class _Stale(Exception):
@@ -154,22 +155,23 @@ def _purchase(row: ShopPurchase) -> Purchase:
 def _one_line(text: str, what: str, limit: int) -> str:
     cleaned = " ".join(text.split())
     if not cleaned:
-        raise ShopError(f"The {what} is empty.")
+        raise ShopError(Text("shop-field-empty", field=Text("shop-field-" + what)))
     if len(cleaned) > limit:
-        raise ShopError(f"The {what} is too long ({len(cleaned)} characters, at most {limit}).")
+        raise ShopError(Text("shop-field-too-long", field=Text("shop-field-" + what),
+                             length=len(cleaned), limit=limit))
     return cleaned
 
 
 def parse_sku(text: str) -> str:
     text = text.strip()
     if not SKU.match(text):
-        raise ShopError("A SKU is 1 to 64 letters, digits, '_', '.' or '-'.")
+        raise ShopError(Text("shop-bad-sku"))
     return text
 
 
 def parse_price(text: str, maximum: int) -> int:
     try:
-        return parse_amount(text, maximum=maximum)
+        return parse_amount(text, maximum=maximum, field=Text("shop-field-price"))
     except AmountError as exc:
         raise ShopError(exc.text) from None
 
@@ -179,7 +181,7 @@ def parse_stock(text: str) -> int | None:
     if text.strip().lower() in UNLIMITED:
         return None
     try:
-        return parse_amount(text, minimum=0, maximum=10**9)
+        return parse_amount(text, minimum=0, maximum=10**9, field=Text("shop-field-stock"))
     except AmountError as exc:
         raise ShopError(exc.text) from None
 
@@ -189,16 +191,15 @@ def parse_content(text: str) -> tuple[str, str]:
     kind, sep, value = text.strip().partition(":")
     kind, value = kind.strip().lower(), value.strip()
     if not sep or kind not in CONTENT_KINDS:
-        raise ShopError("The content is text:<the text>, link:<https://...>, "
-                        "file:<Telegram file id> or photo:<Telegram file id>.")
+        raise ShopError(Text("shop-bad-content"))
     if kind == "text":
         if not value or len(value) > TEXT_LIMIT:
-            raise ShopError(f"A text to deliver is 1 to {TEXT_LIMIT} characters.")
+            raise ShopError(Text("shop-text-too-long", limit=TEXT_LIMIT))
     elif kind == "link":
         if not URL.match(value):
-            raise ShopError("A link starts with https:// (or http://) and has no spaces.")
+            raise ShopError(Text("shop-bad-link"))
     elif not FILE_ID.match(value):
-        raise ShopError("That does not look like a Telegram file id.")
+        raise ShopError(Text("shop-bad-file"))
     return kind, value
 
 
@@ -218,8 +219,7 @@ def parse_product_line(text: str, max_price: int) -> NewProduct:
     """`sku | title | price | category | content | stock [| description]`."""
     parts = [p.strip() for p in text.split("|")]
     if len(parts) not in (6, 7):
-        raise ShopError("Usage: /shop_add sku | title | price | category | text:... or "
-                        "link:... or file:... | stock [| description]")
+        raise ShopError(Text("shop-add-usage"))
     kind, content = parse_content(parts[4])
     return NewProduct(parse_sku(parts[0]), _one_line(parts[1], "title", 128),
                       parse_price(parts[2], max_price), _one_line(parts[3], "category", 64),
@@ -230,7 +230,8 @@ def parse_product_line(text: str, max_price: int) -> NewProduct:
 def _description(text: str) -> str:
     text = text.strip()
     if len(text) > 1000:
-        raise ShopError(f"The description is too long ({len(text)} characters, at most 1000).")
+        raise ShopError(Text("shop-field-too-long", field=Text("shop-field-description"),
+                             length=len(text), limit=1000))
     return text
 
 
@@ -281,7 +282,7 @@ class ShopService:
         for name in sorted({p.category for p in products}):
             if category_code(name) == code:
                 return name, [p for p in products if p.category == name]
-        raise ShopError("That category is empty now. Send /shop to see what is on sale.")
+        raise ShopError(Text("shop-category-empty"))
 
     async def product(self, product_id: int) -> Product:
         """An active product, or ShopError."""
@@ -304,7 +305,7 @@ class ShopService:
         """A purchase request at today's price for this user: the Confirm button's id."""
         product = await self.product(product_id)
         if not product.in_stock:
-            raise ShopError(f"{product.title} is sold out.")
+            raise ShopError(Text("shop-sold-out", title=product.title))
         price, discount = await self.price_for(user_id, product)
         request_id = secrets.token_urlsafe(12)  # 16 characters: unguessable, fits a button
 
@@ -340,12 +341,12 @@ class ShopService:
         row = ShopPurchase.get_or_none(ShopPurchase.request_id == request_id)
         if row is None or row.user_id != user_id:
             # The same words for "unknown" and "someone else's": nothing to learn by probing.
-            raise ShopError("This button is not valid. Send /shop to start again.")
+            raise ShopError(Text("shop-button-invalid"))
         if row.status != PENDING:
             raise ShopError(self._used_message(row.status))
         product_row = ShopProduct.get_or_none(ShopProduct.id == row.product_id)
         if product_row is None or not product_row.active:
-            raise ShopError("That product is not on sale any more. Send /shop to see what is.")
+            raise ShopError(Text("shop-not-on-sale"))
         if (product_row.price != row.list_price
                 or price_after(product_row.price, discount) != row.price):
             raise _Stale(row.product_id, row.price)
@@ -365,10 +366,10 @@ class ShopService:
         if taken != 1:
             current = ShopProduct.get_or_none(ShopProduct.id == row.product_id)
             if current is None or not current.active:
-                raise ShopError("That product is not on sale any more.")
+                raise ShopError(Text("shop-not-on-sale"))
             if current.price != row.list_price:
                 raise _Stale(row.product_id, row.price)
-            raise ShopError(f"Sorry, {current.title} just sold out. Nothing was charged.")
+            raise ShopError(Text("shop-just-sold-out", title=current.title))
         try:
             pending = self.credits.debit_in_transaction(
                 user_id, row.price, f"shop: {product_row.title}", f"shop:{request_id}")
@@ -376,9 +377,8 @@ class ShopService:
             balance = getattr(exc, "balance", None)
             if balance is None:
                 raise
-            raise ShopError(f"{product_row.title} costs {row.price} credits and your balance is "
-                            f"{balance} ({row.price - balance} short). Nothing was charged."
-                            ) from None
+            raise ShopError(Text("shop-not-enough", title=product_row.title, price=row.price,
+                                 balance=balance, shortfall=row.price - balance)) from None
         product = _product(product_row)
         if product.stock is not None:
             product = replace(product, stock=product.stock - 1)
@@ -386,13 +386,12 @@ class ShopService:
         return purchase, product, pending
 
     @staticmethod
-    def _used_message(status: str) -> str:
+    def _used_message(status: str) -> Text:
         if status in (PAID, DELIVERED):
-            return ("You already confirmed this purchase; nothing was charged again. "
-                    "Your items are in /purchases.")
+            return Text("shop-already-confirmed")
         if status == REFUNDED:
-            return "This purchase was refunded. Send /shop to buy again."
-        return "This offer has expired. Open the product again from /shop."
+            return Text("shop-refunded")
+        return Text("shop-expired")
 
     async def cancel(self, user_id: int, request_id: str) -> None:
         """Drop a pending request of this user (a cancelled confirmation)."""
@@ -410,19 +409,24 @@ class ShopService:
     # ---- delivery --------------------------------------------------------------------------------
 
     @staticmethod
-    def delivery(product: Product, chat_id: int) -> Action:
+    def delivery(product: Product, chat_id: int, open_label: str = "Open") -> Action:
         if product.content_kind == "text":
             return SendMessage(chat_id, f"{product.title}\n\n{product.content}")
         if product.content_kind == "link":
             return SendMessage(chat_id, f"{product.title}\n{product.content}",
-                               [[Button("Open", url=product.content)]])
+                               [[Button(open_label, url=product.content)]])
         kind = "photo" if product.content_kind == "photo" else "document"
         return SendMedia(chat_id, Media(kind, product.content), product.title)
+
+    async def _delivery_for(self, product: Product, chat_id: int) -> Action:
+        """The delivery, its button in the buyer's language (chat_id is the buyer's own)."""
+        t = await self.kernel.texts_for(chat_id)
+        return self.delivery(product, chat_id, t("shop-open"))
 
     async def deliver(self, purchase: Purchase, product: Product, chat_id: int) -> bool:
         """Send what was bought. On failure refund it and return False."""
         try:
-            await self.kernel.send(self.delivery(product, chat_id))
+            await self.kernel.send(await self._delivery_for(product, chat_id))
         except Exception:
             # Not swallowed: the buyer gets their credits back and is told so by the caller.
             logger.exception("shop: delivering purchase {} failed; refunding", purchase.id)
@@ -491,9 +495,9 @@ class ShopService:
 
         row, product_row = await self.db.run(fetch)
         if row is None or product_row is None:
-            raise ShopError("This button is not valid. Send /purchases to see what you own.")
+            raise ShopError(Text("shop-purchases-button-invalid"))
         product = _product(product_row)
-        await self.kernel.send(self.delivery(product, chat_id))
+        await self.kernel.send(await self._delivery_for(product, chat_id))
         return product
 
     async def owned(self, user_id: int, offset: int, limit: int
@@ -516,7 +520,7 @@ class ShopService:
     async def by_sku(self, sku: str) -> Product:
         row = await self.db.run(ShopProduct.get_or_none, ShopProduct.sku == parse_sku(sku))
         if row is None:
-            raise ShopError(f"No product with the SKU {sku.strip()[:64]}. See /shop_list.")
+            raise ShopError(Text("shop-no-sku", sku=sku.strip()[:64]))
         return _product(row)
 
     async def add(self, new: NewProduct) -> Product:
@@ -531,7 +535,7 @@ class ShopService:
         try:
             row = await self.db.transaction(write)
         except peewee.IntegrityError:
-            raise ShopError(f"The SKU {new.sku} is taken; use /shop_edit to change it.") from None
+            raise ShopError(Text("shop-sku-taken", sku=new.sku)) from None
         await self.invalidate()
         return _product(row)
 
@@ -551,7 +555,7 @@ class ShopService:
             return {"content_kind": kind, "content": content}
         if field == "stock":
             return {"stock": parse_stock(value)}
-        raise ShopError(f"A field is one of: {', '.join(EDITABLE)}.")
+        raise ShopError(Text("shop-fields", fields=", ".join(EDITABLE)))
 
     async def edit(self, sku: str, changes: dict[str, Any]) -> Product:
         return await self._update(sku, changes)
@@ -572,7 +576,7 @@ class ShopService:
                                & (column + delta >= 0)).execute())
 
             if await self.db.transaction(adjust) != 1:
-                raise ShopError("The stock is unlimited or would go below zero; give a number.")
+                raise ShopError(Text("shop-stock-below-zero"))
             await self.invalidate()
             return await self.by_sku(sku)
         return await self._update(sku, {"stock": parse_stock(text)})
@@ -588,7 +592,7 @@ class ShopService:
                     .where(ShopProduct.sku == sku).execute())
 
         if await self.db.transaction(write) != 1:
-            raise ShopError(f"No product with the SKU {sku}. See /shop_list.")
+            raise ShopError(Text("shop-no-sku", sku=sku))
         await self.invalidate()
         return await self.by_sku(sku)
 
@@ -622,7 +626,7 @@ class ShopService:
 
         return await self.db.run(fetch)
 
-    async def user_summary(self, user_id: int) -> list[str]:
+    async def user_summary(self, user_id: int) -> list[str | Text]:
         def fetch() -> tuple[int, int]:
             query = ShopPurchase.select(peewee.fn.COUNT(ShopPurchase.id),
                                         peewee.fn.SUM(ShopPurchase.price)).where(
@@ -631,7 +635,7 @@ class ShopService:
             return int(count), int(total or 0)
 
         count, total = await self.db.run(fetch)
-        return [f"Shop: {count} purchases, {total} credits spent"]
+        return [Text("shop-summary", count=count, total=total)]
 
     async def buyers(self, value: str) -> list[int]:
         """Users who bought anything (`value` empty, 'any' or 'all') or the product `value`
@@ -651,7 +655,7 @@ class ShopService:
         return await self.db.run(fetch)
 
 
-def stock_text(product: Product) -> str:
+def stock_text(t: Translator, product: Product) -> str:
     if product.stock is None:
-        return "In stock"
-    return f"{product.stock} left" if product.stock > 0 else "Sold out"
+        return t("shop-in-stock")
+    return t("shop-left", count=product.stock) if product.stock > 0 else t("shop-sold-out-short")

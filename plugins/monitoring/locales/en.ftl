@@ -1,0 +1,1 @@
+command-status = The bot's health: version, uptime, plugins, checks, recent errors
