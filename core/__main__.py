@@ -19,9 +19,9 @@ from typing import Any
 
 from loguru import logger
 
-from core import logs, migrate, plugins, roles
+from core import lifecycle, logs, migrate, plugins, roles
 from core.db import Database
-from core.errors import ConfigError, PluginError
+from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
 from core.types import Action, Sent
 
@@ -45,19 +45,12 @@ def configure() -> Kernel:
 
 
 async def _serve(kernel: Kernel, transport: Any, script: str | None = None) -> None:
-    kernel.attach(transport)
-    await kernel.start()
-    try:
-        if script is not None:
-            from core.transports.console import lines_of
+    if script is None:
+        await lifecycle.serve(kernel, transport)
+        return
+    from core.transports.console import lines_of
 
-            await transport.run(lines_of(script), echo=True)
-        else:
-            await transport.run()
-    finally:
-        with contextlib.suppress(Exception):
-            await transport.stop()
-        await kernel.stop()
+    await lifecycle.serve(kernel, transport, lambda: transport.run(lines_of(script), echo=True))
 
 
 def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
@@ -101,8 +94,7 @@ def cmd_receiver(args: argparse.Namespace) -> int:
     from core.transports.telegram import TelegramTransport
 
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(roles.serve_receiver(
-            kernel, TelegramTransport(kernel, roles.receiving_client(kernel))))
+        asyncio.run(roles.serve_receiver(kernel, TelegramTransport(kernel)))
     return 0
 
 
@@ -266,11 +258,16 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             report(False, f"{what}: Redis at {url.rsplit('@', 1)[-1]}: {type(exc).__name__}",
                    "start Redis or fix the URL")
     if s.telegram.bot_token:
+        from core.config import BOT_TOKEN
+
+        report(bool(BOT_TOKEN.match(s.telegram.bot_token)), "telegram: bot token well-formed",
+               "copy the token again from @BotFather into .secrets.toml")
         try:
             importlib.import_module("pyrogram")
-            report(True, "telegram: bot token set, kurigram installed")
-        except ImportError:
-            report(False, "telegram: kurigram missing", "make run (installs dependencies)")
+            importlib.import_module("tgcrypto")
+            report(True, "telegram: kurigram and tgcrypto installed")
+        except ImportError as exc:
+            report(False, f"telegram: {exc.name} missing", "make run (installs dependencies)")
     else:
         report(True, "telegram: no bot token, `python -m core` opens the console chat "
                      "(put api_id, api_hash, bot_token in .secrets.toml for Telegram)")
@@ -368,6 +365,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[command]()
     except SystemExit:
         raise
+    except Fatal as exc:  # an operator can fix it: one line, the traceback only at DEBUG
+        logger.opt(exception=exc).debug("{} failed", command)
+        print(f"error: {exc.what}" + (f" (fix: {exc.fix})" if exc.fix else ""), file=sys.stderr)
+        return 1
     except Exception as exc:
         logger.exception("{} failed: {}", command, exc)
         return 1

@@ -51,6 +51,9 @@ def _scheme_ok(url: Any) -> bool:
     return isinstance(url, str) and url.split("://", 1)[0] in DB_SCHEMES and "://" in url
 
 
+# What @BotFather gives: the bot's numeric id, a colon, a 35-character secret.
+BOT_TOKEN = re.compile(r"^[0-9]{1,20}:[A-Za-z0-9_-]{20,64}$")
+
 CORE_VALIDATORS: list[Validator] = [
     Validator("bot.name", default="bot", is_type_of=str),
     Validator("bot.button_secret", default="", is_type_of=str),
@@ -119,6 +122,11 @@ CORE_VALIDATORS: list[Validator] = [
     Validator("telegram.api_hash", len_eq=32, when=Validator("telegram.bot_token", len_min=1),
               messages={"operations": "{name} must be the 32-character hash from "
                                       "my.telegram.org when a bot token is set"}),
+    Validator("telegram.bot_token", condition=lambda v: not v or bool(BOT_TOKEN.match(v)),
+              messages={"condition": "{name} is not a bot token as @BotFather gives it (the "
+                                     "bot's number, a colon, then 35 letters, digits, - or _): "
+                                     "copy it again into .secrets.toml, or leave it empty for "
+                                     "the console"}),
     Validator("telegram.api_id", gt=0, when=Validator("telegram.bot_token", len_min=1),
               messages={"operations": "{name} must be set (my.telegram.org) when a bot token "
                                       "is set"}),

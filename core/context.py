@@ -125,6 +125,10 @@ class Context:
     async def edit(self, text: str, buttons: Keyboard | None = None, *, html: bool = False,
                    message_id: int | None = None) -> Sent:
         """Edit a message: by default the one whose button was pressed."""
+        inline = self.update.inline_message_id if message_id is None else None
+        if inline is not None:
+            return await self.do(EditMessage(self.update.chat.id, 0, text, buttons, html,
+                                             inline_message_id=inline))
         target = message_id or self.update.message_id
         if target is None:
             return await self.reply(text, buttons, html=html)

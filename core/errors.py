@@ -70,3 +70,14 @@ _ALPHABET = string.ascii_uppercase + string.digits
 def new_reference() -> str:
     """A short code a user can quote to the operators, such as 'E-7KQ2MX'."""
     return "E-" + "".join(secrets.choice(_ALPHABET) for _ in range(6))
+
+
+class Fatal(BotError):
+    """A failure that stops the process and that an operator can fix: one line, what and fix.
+
+    `python -m core` prints it as one line and exits non-zero (see core/failures.py)."""
+
+    def __init__(self, what: str, fix: str = "") -> None:
+        super().__init__(what)
+        self.what = what
+        self.fix = fix

@@ -69,7 +69,7 @@ class Kernel:
         self._listening: dict[str, bool] = {}
         self._warned_no_charge = False
         self.redact = Redactor(())  # replaced once settings are validated
-        # The receiver role (core/workers.py): updates go onto the broker, handled elsewhere.
+        # The receiver role (core/roles.py): updates go onto the broker, handled elsewhere.
         self.receiver: Receiver | None = None
         self.broker: RedisJournal | None = None  # receiver and workers: the shared journal
         self.texts: i18n.Texts  # set by configure(), with the settings
@@ -237,9 +237,6 @@ class Kernel:
     # ---- per update ---------------------------------------------------------------------------
 
     async def handle(self, update: Update) -> str:
-        if self.receiver is not None:
-            await self.receiver.ingest([update])
-            return "journaled"
         return await self.dispatcher.handle(update)
 
     async def send(self, action: Action) -> Sent:

@@ -11,14 +11,10 @@ anyway (core/flood.py), so N senders stay within Telegram's limits together.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from loguru import logger
-
+from core import lifecycle
 from core.broker import RedisJournal
 from core.workers import Receiver, ShardWorker
 
@@ -49,60 +45,38 @@ def _client(kernel: Kernel, session: str, **options: Any) -> pyrogram.Client:
                            **{**client_options(), **options})
 
 
-def receiving_client(kernel: Kernel) -> pyrogram.Client:
-    # One update at a time through kurigram's dispatcher: journaling is quick, and appending
-    # in arrival order is what keeps each chat's order on its shard.
-    return _client(kernel, kernel.settings.bot.name, workers=1)
-
-
 def sending_client(kernel: Kernel, name: str) -> pyrogram.Client:
     """A worker's own session (its own file, so no two processes share an auth key), which
     Telegram sends no updates to."""
     return _client(kernel, f"{kernel.settings.bot.name}-worker-{name}", no_updates=True)
 
 
-def _on_signals(stop: Any) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop)
+def become_receiver(kernel: Kernel, broker: RedisJournal) -> Receiver:
+    """Make `kernel` a receiver: what the transport hands to `kernel.ingest` is journaled
+    onto the broker (durable on return, so the update state may advance) and handled by the
+    workers, never here."""
+    kernel.broker = broker
+    kernel.receiver = Receiver(broker, kernel.settings.pipeline.max_backlog)
+    kernel.ingest = kernel.receiver.ingest  # type: ignore[attr-defined]
+    return kernel.receiver
 
 
 async def serve_receiver(kernel: Kernel, transport: Any) -> None:
     broker = RedisJournal.from_settings(kernel.settings)
     await broker.ensure_groups()
-    kernel.broker = broker
-    kernel.receiver = Receiver(broker, kernel.settings.pipeline.max_backlog)
-    kernel.attach(transport)
-    await kernel.start()
-    runner = asyncio.create_task(transport.run())
-    _on_signals(runner.cancel)
+    become_receiver(kernel, broker)
     try:
-        with contextlib.suppress(asyncio.CancelledError):
-            await runner
+        await lifecycle.serve(kernel, transport)
     finally:
-        with contextlib.suppress(Exception):
-            await transport.stop()
-        await kernel.stop()
         await broker.close()
 
 
 async def serve_worker(kernel: Kernel, transport: Any, name: str) -> None:
+    """Connect the sending session, start the kernel, consume shards until a signal."""
     broker = RedisJournal.from_settings(kernel.settings)
     kernel.broker = broker
-    kernel.attach(transport)
-    client = getattr(transport, "client", None)
-    if client is not None:
-        await client.start()
-        logger.info("worker {}: sending as @{}", name, getattr(client.me, "username", "?"))
-    await kernel.start()
     worker = ShardWorker.from_settings(kernel, broker, name)
-    _on_signals(lambda: asyncio.ensure_future(worker.stop()))
     try:
-        await worker.run()
+        await lifecycle.serve(kernel, transport, worker.run)
     finally:
-        await kernel.stop()
-        if client is not None:
-            with contextlib.suppress(Exception):
-                await client.stop()
         await broker.close()

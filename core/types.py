@@ -103,6 +103,13 @@ class Update:
     callback_data: str | None = None
     media: Media | None = None
     payment: PaymentInfo | None = None
+    # Sent on behalf of a chat (an anonymous group admin, a linked channel): that chat, while
+    # `user` is the stand-in account Telegram names as the sender.
+    sender_chat: Chat | None = None
+    # A button pressed under a message sent in inline mode: no chat, only this id to edit it.
+    inline_message_id: str | None = None
+    # Every item of an album (photos or documents sent together); `media` is the first.
+    album: tuple[Media, ...] = ()
     raw: Any = None  # the transport's own object, for the rare plugin that needs it
 
 
@@ -160,6 +167,7 @@ class EditMessage(Action):
     text: str
     buttons: Keyboard | None = None
     html: bool = False
+    inline_message_id: str | None = None  # a message sent in inline mode: edited by this id
 
 
 @dataclass(frozen=True, slots=True)

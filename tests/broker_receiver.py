@@ -6,8 +6,9 @@ through the offline kurigram harness instead of the network.
 Feeds the messages "/COMMAND n" (n = 0..PER_CHAT-1) of chats 1..CHATS (users with those ids),
 round-robin over the chats, from position START on; message i has id i + 1, so a restarted
 receiver re-feeding a position produces the same update key, as Telegram redelivering would.
-After each batch is journaled it prints "journaled <position>": how far the update state may
-advance. Prints "done" at the end and waits for SIGTERM.
+After each container is journaled (the transport's receiver returns only then) it prints
+"journaled <position>": how far the update state has advanced. Prints "done" at the end and
+waits for SIGTERM.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ import sys
 
 from pyrogram import raw
 
-from core import logs
+from core import logs, roles
 from core.broker import RedisJournal
 from core.kernel import Kernel
-from core.testing_telegram import OfflineClient, TelegramHarness, TgUser
+from core.testing_telegram import OfflineClient, TelegramHarness, TgUser, command_entities
 from core.transports.telegram import TelegramTransport
-from core.workers import Receiver
 
 BATCH = 25
 
@@ -38,33 +38,32 @@ async def main(overrides: dict[str, object], chats: int, per_chat: int, start: i
     kernel = Kernel.configure(overrides)
     logs.setup(kernel.settings, kernel.redact.secrets)
     broker = RedisJournal.from_settings(kernel.settings)
-    kernel.broker = broker
-    kernel.receiver = Receiver(broker, kernel.settings.pipeline.max_backlog)
-    client = OfflineClient(workers=1)
+    roles.become_receiver(kernel, broker)
+    client = OfflineClient()
     transport = TelegramTransport(kernel, client)
     kernel.attach(transport)
+    await transport.connect()
     await kernel.start()
-    await client.open()
-    transport.register_handlers()
-    await asyncio.sleep(0)
+    running = asyncio.create_task(transport.run())
+    await transport.serving.wait()
     tg = TelegramHarness(kernel, transport, client)
     steps = plan(chats, per_chat)
     for first in range(start, len(steps), BATCH):
         batch = steps[first:first + BATCH]
         updates, users = [], []
         for offset, (chat, n) in enumerate(batch):
-            user = TgUser(chat)
-            users.append(user)
+            users.append(TgUser(chat))
+            text = f"/{command} {n}"
             message = raw.types.Message(
                 id=first + offset + 1, peer_id=raw.types.PeerUser(user_id=chat),
-                date=tg.server.date, message=f"/{command} {n}",
+                date=tg.server.date, message=text, entities=command_entities(text),
                 from_id=raw.types.PeerUser(user_id=chat))
-            updates.append(raw.types.UpdateNewMessage(message=message, pts=first + offset + 1,
-                                                      pts_count=1))
-        await tg.feed(*updates, users=users)
+            tg.server.messages[message.id] = message
+            updates.append(tg.new(message))
+        await tg.feed(*updates, users=users, wait=False)
         print(f"journaled {first + len(batch) - 1}", flush=True)
     print("done", flush=True)
-    await asyncio.Event().wait()
+    await running
 
 
 if __name__ == "__main__":

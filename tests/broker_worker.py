@@ -19,7 +19,7 @@ from core import logs, migrate, roles
 from core.db import Database
 from core.kernel import Kernel
 from core.testing_flood import remote
-from core.testing_telegram import OfflineClient
+from core.testing_telegram import OfflineClient, TgUser
 from core.transports.telegram import TelegramTransport
 
 
@@ -34,10 +34,24 @@ async def main(name: str, overrides: dict[str, object], flood: str | None) -> No
             for _, (owner, directory) in kernel.collect("register_migrations")])
         db.close()
         return
-    client = OfflineClient(no_updates=True)
+    client = KnowingClient(no_updates=True)
     if flood:
         client.on_request = remote(flood)
     await roles.serve_worker(kernel, TelegramTransport(kernel, client), name)
+
+
+class KnowingClient(OfflineClient):
+    """A worker's session that already knows the test's users (chats 1..PROBE_CHATS), as
+    one that has met them does: the fake server, strict about access hashes, refuses the
+    lookup with access_hash 0 that kurigram tries for an unknown user."""
+
+    async def open(self) -> None:
+        await super().open()
+        users = [TgUser(chat).raw() for chat in range(1, int(os.environ.get("PROBE_CHATS",
+                                                                            "0")) + 1)]
+        for user in users:
+            self.server.users[user.id] = user
+        await self.fetch_peers(users)
 
 
 if __name__ == "__main__":

@@ -65,8 +65,7 @@ async def test_a_raw_photo_reaches_the_operators_and_a_document_comes_back(
             attributes=[raw.types.DocumentAttributeFilename(file_name="invoice.pdf")]))
         message = tg.raw_message(tg.admin, "your invoice", media=doc, reply_to=copy_id)
         tg.clear()
-        await tg.feed(raw.types.UpdateNewMessage(message=message, pts=next(tg.server.pts),
-                                                 pts_count=1), users=[tg.admin])
+        await tg.feed(tg.new(message), users=[tg.admin])
 
         [to_alice] = tg.requests_of(raw.functions.messages.SendMedia)
         assert _to(to_alice.peer) == 42

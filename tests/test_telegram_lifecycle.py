@@ -19,6 +19,7 @@ from core.testing_telegram import (
 from core.transports.telegram import TelegramTransport
 
 f = raw.functions
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # the form @BotFather gives
 
 
 async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> None:
@@ -26,6 +27,7 @@ async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> Non
     client = OfflineClient()
     transport = TelegramTransport(kernel, client)
     kernel.attach(transport)
+    await transport.connect()
     await kernel.start()
     running = asyncio.create_task(transport.run())
     try:
@@ -48,6 +50,7 @@ async def test_run_sets_the_menu_serves_updates_and_stops(tmp_path: Path) -> Non
         await transport.stop()
         await asyncio.wait_for(running, 5)
         await kernel.stop()
+        await transport.close()
     assert not client.is_connected
 
 
@@ -55,12 +58,12 @@ async def test_client_built_from_settings_keeps_its_session_under_session_dir(
         tmp_path: Path) -> None:
     settings = telegram_settings(tmp_path)
     settings.update({"telegram.api_id": 12345, "telegram.api_hash": API_HASH,
-                     "telegram.bot_token": "123:abc", "telegram.session_dir": "sessions"})
+                     "telegram.bot_token": TOKEN, "telegram.session_dir": "sessions"})
     kernel = Kernel.configure(settings, root=tmp_path)
     transport = TelegramTransport(kernel)
     client = transport.client
     assert transport.name == "telegram"
-    assert (client.api_id, client.bot_token) == (12345, "123:abc")
+    assert (client.api_id, client.bot_token) == (12345, TOKEN)
     assert Path(client.workdir) == tmp_path / "sessions" and client.workdir.is_dir()
     assert client.sleep_threshold == 0  # flood waits reach the outbox, which paces per chat
     assert not client.in_memory

@@ -123,10 +123,12 @@ def migrate(procs: Processes, config: dict[str, Any]) -> None:
 
 
 def workers(procs: Processes, config: dict[str, Any], names: list[str],
-            flood: str | None = None, cpu_ms: int = 0) -> dict[str, subprocess.Popen[str]]:
+            flood: str | None = None, cpu_ms: int = 0, chats: int = 200
+            ) -> dict[str, subprocess.Popen[str]]:
     extra = [flood] if flood else []
+    env = {"PROBE_CPU_MS": str(cpu_ms), "PROBE_CHATS": str(chats)}
     return {name: procs.start("tests.broker_worker", name, json.dumps(config), *extra,
-                              env={"PROBE_CPU_MS": str(cpu_ms)}, name=name)
+                              env=env, name=name)
             for name in names}
 
 
@@ -256,7 +258,7 @@ def test_three_workers_share_one_flood_budget(
         "plugins.enabled": ["tests.broker_probe"]})
     migrate(processes, config)
     with SharedFloodServer() as flood:
-        workers(processes, config, ["w1", "w2", "w3"], flood=flood.address)
+        workers(processes, config, ["w1", "w2", "w3"], flood=flood.address, chats=chats)
         receiver = processes.start("tests.broker_receiver", json.dumps(config), str(chats),
                                    str(per_chat), "0", "echo", name="receiver")
         read_until(receiver, lambda line: line == "done")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyrogram
 from loguru import logger
-from pyrogram import enums, errors
+from pyrogram import enums, errors, raw
 from pyrogram import types as tg
 
 from core.errors import AlreadyDone, NotModified, RetryAfter, Unreachable
@@ -36,6 +36,8 @@ from core.types import (
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+ANSWER_LIMIT = 200  # a button press's answer (toast or alert)
+DECLINE = "Sorry, this purchase cannot be completed right now."  # Telegram requires a text
 HTML = enums.ParseMode.HTML
 
 # The user blocked the bot, deleted the account, or the chat is gone or closed to us: retrying
@@ -125,6 +127,34 @@ def chunks(text: str, limit: int = TEXT_LIMIT) -> list[str]:
     return [p.rstrip("\n") or p for p in parts]
 
 
+def require_text(text: str, what: str) -> None:
+    """Telegram refuses an empty message (MESSAGE_EMPTY): that is the plugin's bug, say so."""
+    if not text.strip():
+        raise ValueError(f"{what}: the text is empty or blank; Telegram refuses empty "
+                         "messages (send a text, or no message)")
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` within `limit` UTF-16 units, ending in an ellipsis when something was cut."""
+    if units(text) <= limit:
+        return text
+    return _cut(text, limit - 1)[0] + "…"
+
+
+async def fitted(client: pyrogram.Client, text: str) -> tuple[str, list[Any]]:
+    """What an edit shows: the text after parsing its markup, cut to Telegram's limit keeping
+    all that fits, and its (raw) entities clipped to the kept part."""
+    parsed = await pyrogram.utils.parse_text_entities(client, text, mode(text), None)
+    message, entities = parsed["message"], list(parsed["entities"] or [])
+    if units(message) > TEXT_LIMIT:
+        message = cut(message, TEXT_LIMIT)
+        kept = units(message) - 1  # the ellipsis carries no entity
+        for e in entities:
+            e.length = min(e.length, kept - e.offset)
+        entities = [e for e in entities if e.offset < kept and e.length > 0]
+    return message, entities
+
+
 def split_long(action: Action) -> list[Action]:
     """A message too long for Telegram becomes several, in order, buttons on the last."""
     if not isinstance(action, SendMessage):
@@ -145,6 +175,7 @@ def _id(message: Any) -> int | None:
 
 
 async def send_message(client: pyrogram.Client, a: SendMessage) -> Sent:
+    require_text(a.text, "send_message")
     text = as_html(a.text, a.html)  # split_long has cut it to size
     m = await client.send_message(a.chat_id, text, parse_mode=mode(text),
                                   reply_markup=markup(a.buttons),
@@ -153,12 +184,23 @@ async def send_message(client: pyrogram.Client, a: SendMessage) -> Sent:
 
 
 async def edit_message(client: pyrogram.Client, a: EditMessage) -> Sent:
-    text = as_html(a.text, a.html)
-    if units(text) > TEXT_LIMIT:  # an edit cannot become two messages
-        text = chunks(text, TEXT_LIMIT - 1)[0] + "…"
-    m = await client.edit_message_text(a.chat_id, a.message_id, text, parse_mode=mode(text),
-                                       reply_markup=markup(a.buttons))
-    return Sent(_id(m) or a.message_id)
+    """A raw edit: kurigram's `edit_message_text` drops given entities and parses the answer
+    into a Message nobody reads."""
+    require_text(a.text, "edit_message")
+    text, entities = await fitted(client, as_html(a.text, a.html))  # one message: cut, not split
+    keyboard = markup(a.buttons)
+    options: dict[str, Any] = {"message": text, "entities": entities or None,
+                               "reply_markup": await keyboard.write(client) if keyboard else None}
+    if a.inline_message_id is not None:
+        # An inline message lives on its own data centre: ask that one, as kurigram does.
+        target = pyrogram.utils.unpack_inline_message_id(a.inline_message_id)
+        session = await client.get_session(target.dc_id, is_media=True)
+        ok = await session.invoke(raw.functions.messages.EditInlineBotMessage(id=target,
+                                                                             **options))
+        return Sent(ok=bool(ok))
+    await client.invoke(raw.functions.messages.EditMessage(
+        peer=await client.resolve_peer(a.chat_id), id=a.message_id, **options))
+    return Sent(a.message_id)
 
 
 async def send_media(client: pyrogram.Client, a: SendMedia) -> Sent:
@@ -207,13 +249,15 @@ async def send_invoice(client: pyrogram.Client, a: SendInvoice) -> Sent:
 
 
 async def answer_callback(client: pyrogram.Client, a: AnswerCallback) -> Sent:
-    ok = await client.answer_callback_query(a.callback_id, a.text, show_alert=a.alert or None)
+    text = cut(a.text, ANSWER_LIMIT) if a.text else a.text
+    ok = await client.answer_callback_query(a.callback_id, text,
+                                            show_alert=a.alert or None)
     return Sent(ok=bool(ok))
 
 
 async def answer_pre_checkout(client: pyrogram.Client, a: AnswerPreCheckout) -> Sent:
-    ok = await client.answer_pre_checkout_query(a.query_id, ok=a.ok,
-                                                error_message=None if a.ok else a.error)
+    decline = None if a.ok else cut((a.error or "").strip() or DECLINE, 255)
+    ok = await client.answer_pre_checkout_query(a.query_id, ok=a.ok, error_message=decline)
     return Sent(ok=bool(ok))
 
 
