@@ -8,7 +8,7 @@
     CallbackRoute.of(ProductCard, handlers.card)       # the route, keyed by the prefix
     card = ctx.button(ProductCard)                     # in the handler: the parsed press
 
-Fields are ints (with a range: `IntRange`), short strings (`Text(max_len, pattern)`), `StrEnum`s
+Fields are ints (with a range: `IntRange`), short strings (`Chars(max_len, pattern)`), `StrEnum`s
 and bools, written in order after the prefix and separated by ':'. The dispatcher parses a press
 before the handler runs; malformed, oversized, forged or out-of-range data never reaches a
 handler, and the press is answered "This button is no longer valid".
@@ -50,12 +50,14 @@ class IntRange:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class Chars:
     """A string field: at most `max_len` characters matching `pattern`; never contains ':'."""
 
     max_len: int = 32
     pattern: str = r"[A-Za-z0-9_-]*"
 
+
+Text = Chars  # the first name; `Chars` does not clash with core.i18n.Text
 
 DIGITS = re.compile(r"0|[1-9][0-9]*")
 
@@ -90,7 +92,7 @@ def _int_field(name: str, bounds: IntRange) -> _Field:
     return _Field(name, parse, show)
 
 
-def _text_field(name: str, spec: Text) -> _Field:
+def _text_field(name: str, spec: Chars) -> _Field:
     pattern = re.compile(spec.pattern)
 
     def check(value: str) -> str:
@@ -147,7 +149,7 @@ def _field_for(name: str, hint: Any) -> _Field:
             raise TypeError(f"int field {name!r} needs a range: Annotated[int, IntRange(...)]")
         return _int_field(name, bounds)
     if base is str:
-        return _text_field(name, next((e for e in extras if isinstance(e, Text)), Text()))
+        return _text_field(name, next((e for e in extras if isinstance(e, Chars)), Chars()))
     if isinstance(base, type) and issubclass(base, StrEnum):
         return _enum_field(name, base)
     raise TypeError(f"callback field {name!r}: unsupported type {hint!r}")

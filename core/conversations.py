@@ -17,9 +17,10 @@ collect. After the last step `done(ctx, answers)` runs. `/back` returns to the p
 `/cancel` (or the word "cancel") ends the flow, and a flow left alone ends at its expiry, so
 nobody is ever stuck in one. State lives in `conversation_states`, so a flow survives a restart.
 
-A flow with `reply_to_prompt=True` takes only a message that replies to its prompt: anything
-else its user sends in that chat ends the flow and goes nowhere (an operator's group, where the
-next message might be meant for colleagues).
+In a group, a flow with `reply_to_prompt=True` takes only a message that replies to its
+prompt: anything else its user sends there ends the flow and is handled as if no flow were open
+(an operators' group, where the next message may be meant for colleagues). In a private chat
+the next message is the answer.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class Step:
     """One question. `check` turns the answer into a JSON value or raises UserError."""
 
     name: str
-    prompt: str | Text  # a Text is asked in the user's language
+    # a Text is asked in the user's language; a function makes it from the answers so far
+    prompt: str | Text | Callable[[dict[str, Any]], str | Text]
     check: Check | None = None
 
 
@@ -165,7 +167,10 @@ class Conversations:
         await self._ask(ctx, Open(flow, step, answers, None))
 
     async def _ask(self, ctx: Context, state: Open, error: str = "") -> None:
-        prompt = ctx.t.text(state.flow.steps[state.step].prompt)
+        asked = state.flow.steps[state.step].prompt
+        if not isinstance(asked, str | Text):
+            asked = asked(state.answers)
+        prompt = ctx.t.text(asked)
         sent = await ctx.reply(f"{error}\n{prompt}" if error else prompt)
         state.prompt_message_id = sent.message_id
         await self._save(ctx.user.id, ctx.chat_id, state)
@@ -176,12 +181,12 @@ class Conversations:
         if state is None:
             return False
         flow = state.flow
-        if flow.reply_to_prompt and (state.prompt_message_id is None or
-                                     ctx.update.reply_to_message_id != state.prompt_message_id):
-            # Not an answer: the flow ends, and the message goes nowhere.
+        if flow.reply_to_prompt and ctx.update.chat.is_group and (
+                state.prompt_message_id is None
+                or ctx.update.reply_to_message_id != state.prompt_message_id):
+            # Not an answer: the flow ends, and the message is handled as if none were open.
             await self.end(ctx.user.id, ctx.chat_id)
-            await ctx.reply(ctx.t.text(flow.cancelled))
-            return True
+            return False
         text = answer_text(ctx)
         if text.lower() in STOP_WORDS:
             await self.end(ctx.user.id, ctx.chat_id)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import peewee
 
-from core.callbacks import InvalidCallback, prefix_candidates
+from core.callbacks import CallbackData, InvalidCallback, prefix_candidates
 from core.context import BotUser, Context
 from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
@@ -43,6 +43,14 @@ class Routes:
     commands: dict[str, Command] = field(default_factory=dict)
     callbacks: dict[str, CallbackRoute] = field(default_factory=dict)
     messages: list[MessageHandler] = field(default_factory=list)
+
+    def callback_for(self, data: str) -> CallbackRoute | None:
+        """The route of a press by its prefix, longest first (its data not yet parsed)."""
+        for prefix in prefix_candidates(data):
+            route = self.callbacks.get(prefix)
+            if route is not None:
+                return route
+        return None
 
 
 class Dispatcher:
@@ -90,10 +98,8 @@ class Dispatcher:
             if route is None:
                 return await self._unrouted(ctx)
             if isinstance(route, CallbackRoute) and route.data is not None:
-                try:
-                    ctx.pressed = route.data.unpack(update.callback_data or "",
-                                                    self.button_key)
-                except InvalidCallback:
+                route, ctx.pressed = self._parse_press(update.callback_data or "")
+                if route is None:
                     await ctx.answer(ctx.t("error-button-expired"), alert=True)
                     return "invalid_button"
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
@@ -153,17 +159,30 @@ class Dispatcher:
         if update.kind is UpdateKind.COMMAND:
             return self.routes.commands.get(update.command or "")
         if update.kind is UpdateKind.CALLBACK:
-            data = update.callback_data or ""
-            for prefix in prefix_candidates(data):
-                route = self.routes.callbacks.get(prefix)
-                if route is not None:
-                    return route
-            return None
+            return self.routes.callback_for(update.callback_data or "")
         handlers = [
             h for h in self.routes.messages
             if update.kind in h.kinds and (not h.private_only or not update.chat.is_group)
         ]
         return handlers or None
+
+    def _parse_press(self, data: str) -> tuple[CallbackRoute | None, CallbackData | None]:
+        """The route whose declaration parses the data, longest prefix first (`inbox:p:12:2`
+        may be `inbox:p` with two fields, or `inbox` with an action and an id); (None, None)
+        when none does: the data is malformed, forged or out of range."""
+        refused = False
+        for prefix in prefix_candidates(data):
+            route = self.routes.callbacks.get(prefix)
+            if route is None:
+                continue
+            if route.data is None:
+                # An untyped catch-all never takes what a declaration refused.
+                return (None, None) if refused else (route, None)
+            try:
+                return route, route.data.unpack(data, self.button_key)
+            except InvalidCallback:
+                refused = True
+        return None, None
 
     async def _run_message_handlers(self, ctx: Context, handlers: list[MessageHandler]) -> None:
         for h in handlers:

@@ -153,6 +153,7 @@ class FakeTelegram:
 
     def __init__(self) -> None:
         self.message_ids = itertools.count(1)  # one counter, as for users and basic groups
+        self.file_ids = itertools.count(900_001)  # documents and photos uploaded to it
         self.pts = 0  # the common box: private chats and basic groups
         self.channel_pts: dict[int, int] = {}
         self.log: list[tuple[int, Any]] = []  # (pts, update) of the common box
@@ -216,13 +217,27 @@ class FakeTelegram:
         self._refuse(pyrogram.errors.PeerIdInvalid)
 
     def outgoing(self, input_peer: Any, text: str = "", markup: Any = None,
-                 message_id: int | None = None) -> raw.types.Message:
+                 message_id: int | None = None, media: Any = None) -> raw.types.Message:
         message = raw.types.Message(id=message_id or next(self.message_ids),
                                     peer_id=self.peer(input_peer), date=self.date, message=text,
                                     out=True, from_id=raw.types.PeerUser(user_id=BOT_ID),
-                                    reply_markup=markup)
+                                    reply_markup=markup, media=media)
         self.messages[message.id] = message
         return message
+
+    def stored(self, media: Any) -> Any:
+        """What Telegram keeps of an uploaded file: a document or photo with its own id (the
+        sent message then carries a file id). Other media are not echoed back."""
+        file_id = next(self.file_ids)
+        if isinstance(media, raw.types.InputMediaUploadedDocument):
+            return raw.types.MessageMediaDocument(document=raw.types.Document(
+                id=file_id, access_hash=9, file_reference=b"ref", date=self.date,
+                mime_type=media.mime_type, size=1, dc_id=2, attributes=media.attributes))
+        if isinstance(media, raw.types.InputMediaUploadedPhoto):
+            return raw.types.MessageMediaPhoto(photo=raw.types.Photo(
+                id=file_id, access_hash=9, file_reference=b"ref", date=self.date, dc_id=2,
+                sizes=[raw.types.PhotoSize(type="x", w=100, h=100, size=1)]))
+        return None
 
     def updates(self, update: Any) -> raw.types.Updates:
         return raw.types.Updates(updates=[self.record(update)], users=list(self.users.values()),
@@ -258,7 +273,8 @@ class FakeTelegram:
         if isinstance(query, f.messages.SendMedia):
             if len(query.message) > 1024:
                 self._refuse(pyrogram.errors.MediaCaptionTooLong)
-            message = self.outgoing(query.peer, query.message, query.reply_markup)
+            message = self.outgoing(query.peer, query.message, query.reply_markup,
+                                    media=self.stored(query.media))
             return self.updates(self._new(message))
         if isinstance(query, f.messages.ForwardMessages):
             self.peer(query.from_peer)

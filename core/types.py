@@ -247,6 +247,7 @@ class Sent:
 
     message_id: int | None = None
     ok: bool = True
+    file_id: str | None = None  # a sent photo's or document's file id, to send it again
 
 
 # ----------------------------------------------------------------------------------------------

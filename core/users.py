@@ -16,6 +16,7 @@ from core.cache import Cache
 from core.context import BotUser
 from core.db import Database
 from core.models import User, utcnow
+from core.records import create_once
 from core.types import Sender
 
 PREFIX = "core:user:"
@@ -45,15 +46,13 @@ class Users:
         now = utcnow()
         row = User.get_or_none(User.id == sender.id)
         if row is None:
-            try:
-                with self.db.peewee.atomic():
-                    row = User.create(id=sender.id, username=sender.username,
-                                      first_name=sender.first_name[:128],
-                                      last_name=sender.last_name, language=sender.language,
-                                      locale=sender.language, created_at=now, last_seen_at=now)
-                return self._snapshot(row, is_new=True)
-            except peewee.IntegrityError:
-                row = User.get(User.id == sender.id)  # another worker created it first
+            created = create_once(User, id=sender.id, username=sender.username,
+                                  first_name=sender.first_name[:128],
+                                  last_name=sender.last_name, language=sender.language,
+                                  locale=sender.language, created_at=now, last_seen_at=now)
+            if created is not None:
+                return self._snapshot(created, is_new=True)
+            row = User.get(User.id == sender.id)  # another worker created it first
         (User.update(username=sender.username, first_name=sender.first_name[:128],
                      last_name=sender.last_name, language=sender.language, last_seen_at=now,
                      is_unreachable=False)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import peewee
 from dynaconf import Validator
 
-from core.callbacks import CallbackData, IntRange, Text
+from core.callbacks import CallbackData, Chars, IntRange
 from core.context import Context
 from core.conversations import Flow, Step
 from core.errors import UserError
@@ -104,7 +104,7 @@ class Pick(CallbackData, prefix="sample:pick"):
     """A typed button: a number from 1 to 99 and a short word."""
 
     number: Annotated[int, IntRange(1, 99)]
-    word: Annotated[str, Text(8)] = "x"
+    word: Annotated[str, Chars(8)] = "x"
 
 
 @dataclass(frozen=True, slots=True)

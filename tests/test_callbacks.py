@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from core.callbacks import (
     INVALID_BUTTON,
     CallbackData,
+    Chars,
     IntRange,
     InvalidCallback,
-    Text,
     prefix_candidates,
 )
 from core.testing import BotDriver
@@ -34,7 +34,7 @@ class Colour(StrEnum):
 class Everything(CallbackData, prefix="t:all"):
     page: Annotated[int, IntRange(0, 999)]
     offset: Annotated[int, IntRange(-5, 5)]
-    code: Annotated[str, Text(8, r"[0-9a-f]{8}")]
+    code: Annotated[str, Chars(8, r"[0-9a-f]{8}")]
     colour: Colour
     flag: bool
 
@@ -76,7 +76,7 @@ def test_building_checks_ranges_and_telegrams_limit() -> None:
 
     @dataclass(frozen=True, slots=True)
     class Long(CallbackData, prefix="t:long"):
-        text: Annotated[str, Text(100, r"[a-z]*")]
+        text: Annotated[str, Chars(100, r"[a-z]*")]
 
     assert Long("a" * 10).pack() == "t:long:" + "a" * 10
     with pytest.raises(ValueError, match=f"Telegram allows {CALLBACK_DATA_LIMIT}"):

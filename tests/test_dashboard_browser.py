@@ -163,3 +163,21 @@ async def _more(page: object, than: int) -> bool:
 
 async def _text(page: object, selector: str, text: str) -> bool:
     return await page.inner_text(selector) == text  # type: ignore[attr-defined]
+
+
+async def test_upload_a_file_for_a_file_product(tmp_path: Path) -> None:
+    async with telegram_dashboard(tmp_path) as tg, browser_page() as page:
+        await log_in(page, await login_link(tg))
+        await page.click("nav >> text=Products")
+        form = "#add-product"
+        for name, value in (("sku", "manual"), ("title", "Owner's manual"), ("price", "5"),
+                            ("category", "Docs"), ("stock", "unlimited")):
+            await page.fill(f"{form} [name={name}]", value)
+        await page.set_input_files(f"{form} [name=upload]", files=[{
+            "name": "manual.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 demo"}])
+        await page.click("#add")
+        assert "Added manual." in await page.inner_text(".flash")
+        # Uploaded once, through the bot, to the admin's own chat; Telegram's file id is kept.
+        assert tg.client.uploads == [("manual.pdf", b"%PDF-1.4 demo")]
+        product = await tg.kernel.service("shop").by_sku("manual")
+        assert product.content_kind == "file" and product.content

@@ -29,8 +29,8 @@ async def test_racing_messages_of_one_user_share_one_conversation(
         await inbox.close(results[0].conversation.id)
         reopened = await inbox.receive(42, "after", "back", None)
         assert reopened.new_thread and reopened.conversation.id == results[0].conversation.id
-        queue, pages = await inbox.queue(1)
-        assert [c.id for c in queue] == [reopened.conversation.id] and pages == 1
+        queue = await inbox.queue(1)
+        assert [c.id for c in queue.items] == [reopened.conversation.id] and queue.pages == 1
         figures = await inbox.figures()
         assert figures["open"] == 1
 

@@ -152,3 +152,35 @@ async def test_other_media_kinds_are_refused_politely(bot: BotDriver) -> None:
     assert reply.outcome == "user_error"
     assert "text, photos and documents" in reply.text
     assert rows(bot, InboxMessage) == []
+
+
+@pytest.mark.bot_settings({"admin_inbox.operators_chat": -100123, "admins": [ADMIN_ID, 2]})
+async def test_reply_binds_to_the_operator_who_pressed_it_and_their_next_message_only(
+        bot: BotDriver) -> None:
+    from core.types import Chat, ChatType
+
+    group = Chat(-100123, ChatType.SUPERGROUP)
+    operator, colleague = bot.admin, bot.user(2, "Colleague")
+    routed = await bot.send("Help!", user=bot.user(42, "Alice"))
+    reply_button = routed.button("Reply")
+
+    prompt = await bot.press(reply_button, user=operator, chat=group)
+    assert "Write your answer to #1" in prompt.text
+    prompt_id = prompt.actions[0][1].message_id
+    # A colleague answering the prompt is not the operator who pressed Reply.
+    assert (await bot.send("Me neither", user=colleague, chat=group,
+                           reply_to=prompt_id)).to(42) == []
+    # The operator's next message is not a reply: it is meant for the group and goes nowhere.
+    chatter = await bot.send("lunch?", user=operator, chat=group)
+    assert chatter.to(42) == [] and chatter.actions == []
+    # ...and Reply mode is over: answering the old prompt now sends nothing either.
+    late = await bot.send("Hello Alice", user=operator, chat=group, reply_to=prompt_id)
+    assert late.to(42) == []
+
+    again = await bot.press(reply_button, user=operator, chat=group)
+    again_id = again.actions[0][1].message_id
+    answer = await bot.send("On it.", user=operator, chat=group, reply_to=again_id)
+    assert [a.text for a in answer.to(42)] == ["On it."]
+    once = await bot.send("And more.", user=operator, chat=group, reply_to=again_id)
+    assert once.to(42) == []
+    assert len(rows(bot, InboxMessage, InboxMessage.direction == "out")) == 1

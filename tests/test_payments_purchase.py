@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.callbacks import INVALID_BUTTON
 from core.testing import BotDriver, running_bot
 from core.types import AnswerCallback, SendInvoice, SendMessage
 from plugins.payments.models import Payment
@@ -146,7 +147,11 @@ async def test_unknown_package_and_forged_button_change_nothing(bot: BotDriver) 
         reply = await bot.send(text, user=alice)
         assert reply.outcome == "user_error" and "not on offer" in reply.text
         assert not reply.of(SendInvoice)
-    pressed = await bot.press("pay:../../etc", user=alice)
+    for forged in ("pay:../../etc", "pay:", "pay", "pay:a:b", "pay:" + "x" * 40, "pay:ABC"):
+        pressed = await bot.press(forged, user=alice)  # malformed: never reaches the handler
+        assert pressed.outcome == "invalid_button" and not pressed.of(SendInvoice), forged
+        assert pressed.alert == INVALID_BUTTON
+    pressed = await bot.press("pay:nope", user=alice)  # well-formed: the service re-checks
     assert pressed.outcome == "user_error" and not pressed.of(SendInvoice)
     assert pressed.alert and "not on offer" in pressed.alert
 

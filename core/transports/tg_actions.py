@@ -218,7 +218,9 @@ async def send_media(client: pyrogram.Client, a: SendMedia) -> Sent:
         m = await client.send_document(a.chat_id, source, **options)
     else:
         m = await client.send_cached_media(a.chat_id, a.media.file_id, **options)
-    return Sent(_id(m))
+    # An uploaded file gets its id from Telegram: kept, it is sent again without uploading.
+    sent_media = getattr(m, "document", None) or getattr(m, "photo", None)
+    return Sent(_id(m), file_id=getattr(sent_media, "file_id", None))
 
 
 async def copy_message(client: pyrogram.Client, a: CopyMessage) -> Sent:

@@ -7,10 +7,12 @@ from typing import Any
 
 from dynaconf import Validator
 
+from core.conversations import Flow
 from core.hookspecs import hookimpl
 from core.kernel import Kernel
 from core.types import CallbackRoute, Command, HealthCheck, MessageHandler, UpdateKind
 from plugins.admin_inbox import handlers
+from plugins.admin_inbox.buttons import OnConversation, QueuePage, SetPriority
 from plugins.admin_inbox.models import MODELS, PRIORITIES
 from plugins.admin_inbox.service import InboxService
 
@@ -92,7 +94,14 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute("inbox", handlers.on_button, admin_only=True)]
+    return [CallbackRoute.of(OnConversation, handlers.on_conversation, admin_only=True),
+            CallbackRoute.of(SetPriority, handlers.set_priority, admin_only=True),
+            CallbackRoute.of(QueuePage, handlers.queue_page, admin_only=True)]
+
+
+@hookimpl
+def register_conversations() -> list[Flow]:
+    return [handlers.REPLY]
 
 
 @hookimpl

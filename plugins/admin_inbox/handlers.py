@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.context import Context
+from core.conversations import Flow, Step
 from core.errors import UserError
 from core.i18n import Text
 from core.parsing import parse_amount
 from plugins.admin_inbox import views
+from plugins.admin_inbox.buttons import Act, OnConversation, QueuePage, SetPriority
 from plugins.admin_inbox.models import PRIORITIES
-from plugins.admin_inbox.service import REPLY_MODE_TTL, REPLYING, InboxService
+from plugins.admin_inbox.service import REPLY_MODE_TTL, InboxService
 
 MEDIA_KINDS = ("photo", "document")
 ADMIN_HINT = ("To answer a user, reply to their message, press Reply, or send "
@@ -25,10 +29,6 @@ def conversation_id(text: str) -> int:
     except ValueError:
         raise UserError(f"'{text[:20]}' is not a conversation number (such as 12 or #12)."
                         ) from None
-
-
-def _replying_key(ctx: Context) -> str:
-    return f"{REPLYING}{ctx.chat_id}:{ctx.user.id}"
 
 
 # ---- a user writes; an operator answers -------------------------------------------------------
@@ -54,25 +54,48 @@ async def user_message(ctx: Context) -> bool:
 
 
 async def operator_message(ctx: Context) -> bool:
-    """An admin's reply to a routed message (or after pressing Reply) goes to the user."""
+    """An admin's reply to a routed message goes to the user."""
     if not ctx.user.is_admin:
         return False
     update = ctx.update
-    inbox = _inbox(ctx)
-    conv_id = None
-    if update.reply_to_message_id is not None:
-        conv_id = await inbox.conversation_for_copy(ctx.chat_id, update.reply_to_message_id)
-    if conv_id is None:
-        conv_id = await ctx.kernel.cache.get(_replying_key(ctx))
+    if update.reply_to_message_id is None:
+        return False
+    conv_id = await _inbox(ctx).conversation_for_copy(ctx.chat_id, update.reply_to_message_id)
     if conv_id is None:
         return False
-    await ctx.kernel.cache.delete(_replying_key(ctx))
+    await _send_answer(ctx, conv_id)
+    return True
+
+
+async def _send_answer(ctx: Context, conv_id: int) -> None:
+    update = ctx.update
     if update.media is not None and update.media.kind not in MEDIA_KINDS:
         raise UserError("Only text, photos and documents can be sent to users.")
-    conv = await inbox.answer(conv_id, ctx.user.id, ctx.user.first_name, update.key,
-                              update.text, update.media)
+    conv = await _inbox(ctx).answer(conv_id, ctx.user.id, ctx.user.first_name, update.key,
+                                    update.text, update.media)
     await ctx.reply(f"Sent to #{conv.id}.")
-    return True
+
+
+# ---- Reply mode: a conversation bound to the operator who pressed Reply, in that chat, that
+# ---- takes their next message only if it replies to the prompt (anything else ends it).
+
+
+def _answer(ctx: Context, text: str, answers: dict[str, Any]) -> str:
+    media = ctx.update.media
+    if media is not None and media.kind not in MEDIA_KINDS:
+        raise UserError("Only text, photos and documents can be sent to users.")
+    return text
+
+
+async def _reply_done(ctx: Context, answers: dict[str, Any]) -> None:
+    await _send_answer(ctx, int(answers["conversation"]))
+
+
+REPLY = Flow("admin_inbox.reply", (
+    Step("conversation", "Which conversation?"),  # always given by the Reply button
+    Step("answer", lambda a: f"Write your answer to #{a['conversation']} as a reply to this "
+                             "message.", _answer),
+), _reply_done, expiry=REPLY_MODE_TTL, reply_to_prompt=True)
 
 
 # ---- commands (all admin-only) ----------------------------------------------------------------
@@ -136,18 +159,18 @@ async def stats_command(ctx: Context) -> None:
 # ---- views ------------------------------------------------------------------------------------
 
 
-async def show_queue(ctx: Context, page: int, *, edit: bool) -> None:
+async def show_queue(ctx: Context, number: int, *, edit: bool) -> None:
     inbox = _inbox(ctx)
-    convs, pages = await inbox.queue(page)
-    if not convs:
-        text = "No open conversations." if page == 1 else f"There is no page {page}."
+    page = await inbox.queue(number)
+    if not page.items:
+        text = "No open conversations." if number == 1 else f"There is no page {number}."
         await (ctx.edit(text) if edit else ctx.reply(text))
         return
     now = inbox.now()
-    named = [(c, await inbox.sender_name(c.user_id)) for c in convs]
-    lines = [f"Open conversations, page {page} of {pages}:"]
+    named = [(c, await inbox.sender_name(c.user_id)) for c in page.items]
+    lines = [f"Open conversations, page {number} of {page.pages}:"]
     lines += [views.queue_line(c, name, now) for c, name in named]
-    text, buttons = "\n".join(lines), views.queue_buttons(named, page, pages)
+    text, buttons = "\n".join(lines), views.queue_buttons(named, page)
     await (ctx.edit(text, buttons) if edit else ctx.reply(text, buttons))
 
 
@@ -164,51 +187,46 @@ async def show_card(ctx: Context, conv_id: int) -> None:
     await inbox.remember_copy(ctx.chat_id, sent, conv.id)
 
 
-# ---- buttons: inbox:<action>:<id>[:<arg>] ------------------------------------------------------
+# ---- buttons (declared in buttons.py; every route is admin-only) ------------------------------
 
 
-async def on_button(ctx: Context) -> None:
-    if not ctx.user.is_admin:  # the route is admin-only; checked again all the same
-        raise UserError("This is for the bot's admins only.")
-    parts = (ctx.update.callback_data or "").split(":")
-    if len(parts) not in (3, 4) or not all(p.isascii() and p.isdigit() and len(p) < 10
-                                           for p in parts[2:]):
-        raise UserError("This button is no longer valid.")
-    action, ident = parts[1], int(parts[2])
-    arg = int(parts[3]) if len(parts) == 4 else None
+async def queue_page(ctx: Context) -> None:
+    await show_queue(ctx, ctx.button(QueuePage).page, edit=True)
+
+
+async def set_priority(ctx: Context) -> None:
+    pressed = ctx.button(SetPriority)
+    conv = await _inbox(ctx).set_priority(pressed.conversation, pressed.level)
+    await ctx.answer(f"#{conv.id} is now {PRIORITIES[conv.priority]}.")
+
+
+async def on_conversation(ctx: Context) -> None:
+    pressed = ctx.button(OnConversation)
+    act, ident = pressed.act, pressed.conversation
     inbox = _inbox(ctx)
-    if action == "l":
-        await show_queue(ctx, max(1, ident), edit=True)
-    elif action == "v":
+    if act is Act.VIEW:
         await show_card(ctx, ident)
-    elif action == "r":
+    elif act is Act.REPLY:
         conv = await inbox.get(ident)
         if conv.status == "closed":
             raise UserError(f"#{conv.id} is closed. Reopen it to answer.")
-        await ctx.kernel.cache.set(_replying_key(ctx), conv.id, REPLY_MODE_TTL)
-        sent = await ctx.reply(f"Write your answer to #{conv.id} as a reply to this message.")
-        await inbox.remember_copy(ctx.chat_id, sent, conv.id)
+        await ctx.converse(REPLY, {"conversation": conv.id})
         await ctx.answer(f"Answering #{conv.id}")
-    elif action == "c":
+    elif act is Act.CLOSE:
         conv = await inbox.close(ident)
         await ctx.answer(f"#{conv.id} closed.")
-    elif action == "o":
+    elif act is Act.REOPEN:
         conv = await inbox.reopen(ident)
         await ctx.answer(f"#{conv.id} reopened.")
-    elif action == "p" and arg is None:
+    elif act is Act.PRIORITY:
         conv = await inbox.get(ident)
         await ctx.reply(f"Priority of #{conv.id} (now {conv.priority_name}):",
                         views.priority_buttons(conv.id))
-    elif action == "p" and arg is not None:
-        conv = await inbox.set_priority(ident, arg)
-        await ctx.answer(f"#{conv.id} is now {PRIORITIES[conv.priority]}.")
-    elif action == "a":
+    elif act is Act.ASSIGN:
         conv = await inbox.assign(ident, ctx.user.id)
         await ctx.answer(f"#{conv.id} is yours.")
-    elif action in ("b", "u"):
-        await ban(ctx, ident, banned=action == "b")
     else:
-        raise UserError("This button is no longer valid.")
+        await ban(ctx, ident, banned=act is Act.BAN)
 
 
 async def ban(ctx: Context, conv_id: int, *, banned: bool) -> None:

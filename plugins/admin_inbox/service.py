@@ -20,6 +20,8 @@ from loguru import logger
 
 from core.errors import Unreachable, UserError
 from core.models import utcnow
+from core.pagination import Page
+from core.records import create_once
 from core.tasks import BackgroundTask
 from core.types import Keyboard, Media, SendMedia, SendMessage, Sent
 from plugins.admin_inbox import views
@@ -29,8 +31,7 @@ from plugins.admin_inbox.views import ConversationView, MessageView
 if TYPE_CHECKING:
     from core.kernel import Kernel
 
-REPLYING = "admin_inbox:replying:"  # cache: an admin pressed Reply and is writing the answer
-REPLY_MODE_TTL = 600
+REPLY_MODE_TTL = 600  # seconds an operator who pressed Reply has to write the answer
 
 
 class _Duplicate(Exception):
@@ -81,18 +82,19 @@ class InboxService:
 
         return await self.db.run(fetch)
 
-    async def queue(self, page: int) -> tuple[list[ConversationView], int]:
+    async def queue(self, page: int) -> Page[ConversationView]:
         """Conversations not closed: priority first, then those owing an answer, oldest wait
-        first. Returns a page and the number of pages."""
+        first. `page` counts from 1, as `/inbox <page>` does."""
         size = self.options.page_size
         owing = peewee.Case(None, [(Conversation.status == "open", 0)], 1)
 
-        def fetch() -> tuple[list[ConversationView], int]:
+        def fetch() -> Page[ConversationView]:
             live = Conversation.select().where(Conversation.status != "closed")
             total = live.count()
             rows = live.order_by(Conversation.priority.desc(), owing, Conversation.waiting_since,
                                  Conversation.last_activity_at, Conversation.id)
-            return [_view(r) for r in rows.paginate(page, size)], max(1, -(-total // size))
+            return Page.counted([_view(r) for r in rows.paginate(page, size)], page - 1, size,
+                                total)
 
         return await self.db.run(fetch)
 
@@ -151,15 +153,12 @@ class InboxService:
 
         def work() -> Received:
             conv, new_thread = self._live_or_new(user_id, now, reopen_after)
-            try:
-                with self.db.peewee.atomic():
-                    InboxMessage.create(conversation_id=conv.id, direction="in", text=text,
-                                        media_kind=media.kind if media else None,
-                                        file_id=media.file_id if media else None,
-                                        file_name=media.file_name if media else None,
-                                        update_key=key[:128], created_at=now)
-            except peewee.IntegrityError:
-                raise _Duplicate from None
+            if create_once(InboxMessage, conversation_id=conv.id, direction="in", text=text,
+                           media_kind=media.kind if media else None,
+                           file_id=media.file_id if media else None,
+                           file_name=media.file_name if media else None,
+                           update_key=key[:128], created_at=now) is None:
+                raise _Duplicate
             (Conversation.update(status="open", last_activity_at=now,
                                  waiting_since=peewee.fn.COALESCE(Conversation.waiting_since, now))
              .where(Conversation.id == conv.id).execute())
@@ -225,12 +224,11 @@ class InboxService:
         now = self.now()
 
         def record() -> ConversationView:
-            with contextlib.suppress(peewee.IntegrityError), self.db.peewee.atomic():
-                InboxMessage.create(conversation_id=conv_id, direction="out", admin_id=admin_id,
-                                    text=text, media_kind=media.kind if media else None,
-                                    file_id=media.file_id if media else None,
-                                    file_name=media.file_name if media else None,
-                                    update_key=key[:128], created_at=now)
+            create_once(InboxMessage, conversation_id=conv_id, direction="out",
+                        admin_id=admin_id, text=text, media_kind=media.kind if media else None,
+                        file_id=media.file_id if media else None,
+                        file_name=media.file_name if media else None, update_key=key[:128],
+                        created_at=now)
             (Conversation.update(status="waiting", waiting_since=None, reminded_at=None,
                                  last_activity_at=now,
                                  first_answer_at=peewee.fn.COALESCE(

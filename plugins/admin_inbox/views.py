@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.pagination import Page, add_nav
 from core.types import Button, Keyboard, keyboard
+from plugins.admin_inbox.buttons import Act, OnConversation, QueuePage, SetPriority
 from plugins.admin_inbox.models import PRIORITIES
 
 TEXT_LIMIT = 4096  # Telegram's limit for a message
 CAPTION_LIMIT = 1024  # and for a caption
-PREFIX = "inbox"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +40,8 @@ class MessageView:
     created_at: datetime
 
 
-def data(action: str, conversation_id: int, arg: int | None = None) -> str:
-    """Button data: ids only; the server checks them again when pressed."""
-    return f"{PREFIX}:{action}:{conversation_id}" + ("" if arg is None else f":{arg}")
+def data(act: Act, conversation_id: int) -> str:
+    return OnConversation(act, conversation_id).pack()
 
 
 def fit(text: str, limit: int) -> str:
@@ -67,22 +67,24 @@ def header(conv: ConversationView, sender: str) -> str:
 
 
 def routed_buttons(conv_id: int) -> Keyboard:
-    return keyboard([Button("Reply", data("r", conv_id)), Button("Close", data("c", conv_id)),
-                     Button("Priority", data("p", conv_id))])
+    return keyboard([Button("Reply", data(Act.REPLY, conv_id)),
+                     Button("Close", data(Act.CLOSE, conv_id)),
+                     Button("Priority", data(Act.PRIORITY, conv_id))])
 
 
 def priority_buttons(conv_id: int) -> Keyboard:
-    return keyboard([Button(name.capitalize(), data("p", conv_id, level))
+    return keyboard([Button(name.capitalize(), SetPriority(conv_id, level).pack())
                      for level, name in enumerate(PRIORITIES)])
 
 
 def card_buttons(conv: ConversationView, banned: bool) -> Keyboard:
-    open_or_close = (Button("Reopen", data("o", conv.id)) if conv.status == "closed"
-                     else Button("Close", data("c", conv.id)))
-    ban = (Button("Unban", data("u", conv.id)) if banned else Button("Ban", data("b", conv.id)))
-    return keyboard([Button("Reply", data("r", conv.id)), open_or_close,
-                     Button("Priority", data("p", conv.id))],
-                    [Button("Assign to me", data("a", conv.id)), ban])
+    open_or_close = (Button("Reopen", data(Act.REOPEN, conv.id)) if conv.status == "closed"
+                     else Button("Close", data(Act.CLOSE, conv.id)))
+    ban = (Button("Unban", data(Act.UNBAN, conv.id)) if banned
+           else Button("Ban", data(Act.BAN, conv.id)))
+    return keyboard([Button("Reply", data(Act.REPLY, conv.id)), open_or_close,
+                     Button("Priority", data(Act.PRIORITY, conv.id))],
+                    [Button("Assign to me", data(Act.ASSIGN, conv.id)), ban])
 
 
 STATUS_WORDS = {"open": "waiting for us", "waiting": "waiting for the user", "closed": "closed"}
@@ -112,14 +114,9 @@ def queue_line(conv: ConversationView, sender: str, now: datetime) -> str:
     return f"#{conv.id} {conv.priority_name} · {sender} · {wait}"
 
 
-def queue_buttons(convs: list[tuple[ConversationView, str]], page: int, pages: int) -> Keyboard:
+def queue_buttons(convs: list[tuple[ConversationView, str]], page: Page[ConversationView]
+                  ) -> Keyboard:
     rows: list[list[Button]] = [[Button(fit(f"#{c.id} {c.priority_name} · {name}", 60),
-                                        data("v", c.id))] for c, name in convs]
-    nav = []
-    if page > 1:
-        nav.append(Button("‹ Previous", f"{PREFIX}:l:{page - 1}"))
-    if page < pages:
-        nav.append(Button("Next ›", f"{PREFIX}:l:{page + 1}"))
-    if nav:
-        rows.append(nav)
+                                        data(Act.VIEW, c.id))] for c, name in convs]
+    add_nav(rows, page, lambda n: QueuePage(n + 1).pack())
     return rows

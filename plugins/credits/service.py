@@ -33,6 +33,7 @@ from core.errors import UserError
 from core.i18n import Text
 from core.models import utcnow
 from core.types import SendMessage
+from plugins.credits.contract import CreditsError, InsufficientCredits
 from plugins.credits.models import CreditAccount, CreditLedger
 
 if TYPE_CHECKING:
@@ -148,20 +149,7 @@ class Summary:
 # ---- errors ------------------------------------------------------------------------------------
 
 
-class CreditsError(UserError):
-    """Bad input or an unknown entry; nothing changed."""
-
-
-class InsufficientCredits(UserError):
-    """The balance does not cover a debit; nothing changed."""
-
-    def __init__(self, balance: int, needed: int, message: Text | None = None) -> None:
-        self.balance = balance
-        self.needed = needed
-        self.shortfall = needed - balance
-        super().__init__(message or Text("credits-not-enough", needed=needed, balance=balance,
-                                         shortfall=self.shortfall))
-
+REVERSAL_KEY = "reverse:"
 
 # ---- internals ---------------------------------------------------------------------------------
 
@@ -441,9 +429,13 @@ class CreditsService:
         full either way. Key of the reversal: `reverse:<key>`.
         """
         check_key(key)
-        op = _Op(0, 0, REVERSAL, clean_reason(reason), "reverse:" + key, actor, False,
+        op = _Op(0, 0, REVERSAL, clean_reason(reason), REVERSAL_KEY + key, actor, False,
                  reference=key, force=force)
         return await self._run(op)
+
+    async def reversal(self, key: str) -> LedgerEntry | None:
+        """The reversal of the credit written with `key`, if one was written."""
+        return await self.entry(REVERSAL_KEY + key)
 
     async def grant_batch(self, items: Sequence[BatchItem]) -> BatchResult:
         """Apply many changes in one transaction; each item stands alone (a savepoint), so one

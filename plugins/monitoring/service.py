@@ -80,8 +80,8 @@ class Monitor:
             name = update.command or ""
             return "/" + name if name in routes.commands else "/(unknown)"
         if update.kind is UpdateKind.CALLBACK:
-            prefix = (update.callback_data or "").split(":", 1)[0]
-            return "button " + prefix if prefix in routes.callbacks else "button (unknown)"
+            route = routes.callback_for(update.callback_data or "")
+            return "button " + route.prefix if route is not None else "button (unknown)"
         return update.kind.value
 
     def update_handled(self, update: Update, outcome: str, seconds: float) -> None:

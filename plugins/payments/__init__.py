@@ -116,7 +116,7 @@ def register_commands() -> list[Command]:
 
 @hookimpl
 def register_callbacks() -> list[CallbackRoute]:
-    return [CallbackRoute(handlers.BUY_PREFIX, handlers.buy_pressed)]
+    return [CallbackRoute.of(handlers.BuyPackage, handlers.buy_pressed)]
 
 
 @hookimpl

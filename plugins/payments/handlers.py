@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
+from typing import Annotated
 
 from loguru import logger
 
+from core.callbacks import CallbackData, Chars
 from core.context import Context
 from core.errors import UserError
 from core.i18n import Text
 from core.types import AnswerPreCheckout, Button, Media, SendMedia
 from plugins.payments.service import PaymentsService
 
-BUY_PREFIX = "pay"
+
+@dataclass(frozen=True, slots=True)
+class BuyPackage(CallbackData, prefix="pay"):
+    """The package id only; the service re-checks that it is on offer."""
+
+    package_id: Annotated[str, Chars(32, r"[a-z0-9_-]{1,32}")]
 CHARGE_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,255}$")
 LATE = Text("payments-late")
 BROKEN = Text("payments-broken")
@@ -31,14 +39,12 @@ async def buy(ctx: Context) -> None:
         return
     if not service.packages:
         raise UserError(Text("payments-nothing-on-sale"))
-    rows = [[Button(p.label(ctx.t), data=f"{BUY_PREFIX}:{p.id}")] for p in service.packages]
+    rows = [[Button(p.label(ctx.t), data=BuyPackage(p.id).pack())] for p in service.packages]
     await ctx.reply(ctx.t("payments-choose"), rows)
 
 
 async def buy_pressed(ctx: Context) -> None:
-    # The button carries the package id only; the service re-checks that it is on offer.
-    package_id = (ctx.update.callback_data or "").split(":", 1)[-1]
-    await _service(ctx).invoice(ctx.user.id, package_id)
+    await _service(ctx).invoice(ctx.user.id, ctx.button(BuyPackage).package_id)
     await ctx.answer()
 
 

@@ -36,8 +36,10 @@ from core.errors import AlreadyDone, RetryAfter, UserError
 from core.formats import Money
 from core.i18n import Text
 from core.models import utcnow
+from core.records import create_once
 from core.tasks import BackgroundTask
 from core.types import PaymentInfo, RefundStars, SendInvoice, SendMessage
+from plugins.credits.contract import Credits, InsufficientCredits
 from plugins.payments import payload
 from plugins.payments.models import (
     DONE,
@@ -118,8 +120,8 @@ class PaymentsService:
         self._worker = BackgroundTask("payment-refunds")
 
     @property
-    def credits(self) -> Any:
-        return self.kernel.service("credits")
+    def credits(self) -> Credits:
+        return self.kernel.service("credits")  # typed by the credits plugin's contract
 
     # ---- packages and invoices -----------------------------------------------------------------
 
@@ -282,16 +284,13 @@ class PaymentsService:
         reversed_credits = unrecovered = 0
         # A reversal written before a crash (and before the refund was queued) is reused: the
         # credits are taken back once whatever happens.
-        done = await self.credits.entry("reverse:" + charge_id)
+        done = await self.credits.reversal(charge_id)
         try:
             entry = done or await self.credits.reverse(
                 charge_id, f"refund of payment {row.package}", force=force, actor=actor)
             reversed_credits = -entry.amount
             unrecovered = row.credits - reversed_credits
-        except UserError as exc:
-            shortfall = getattr(exc, "shortfall", None)
-            if shortfall is None:
-                raise
+        except InsufficientCredits as exc:
             if not force:
                 raise UserError(Text("payments-refund-force", problem=exc.message,
                                      charge=charge_id)) from None
@@ -300,14 +299,9 @@ class PaymentsService:
         def queue() -> bool:
             (Payment.update(status=REFUNDING)
              .where(Payment.charge_id == charge_id, Payment.status == PAID).execute())
-            try:
-                with self.db.peewee.atomic():  # a savepoint: the duplicate must not abort
-                    PaymentRefund.create(charge_id=charge_id, user_id=row.user_id, actor=actor,
-                                         status=PENDING, next_attempt_at=self.wall_clock(),
-                                         created_at=utcnow())
-            except peewee.IntegrityError:
-                return False
-            return True
+            return create_once(PaymentRefund, charge_id=charge_id, user_id=row.user_id,
+                               actor=actor, status=PENDING, next_attempt_at=self.wall_clock(),
+                               created_at=utcnow()) is not None
 
         queued = await self.db.transaction(queue)
         self._wake.set()
@@ -444,12 +438,8 @@ class PaymentsService:
         def claim() -> bool:
             # The unique user id or the conditional update decides, never the read.
             if PaymentRecharge.get_or_none(PaymentRecharge.user_id == user_id) is None:
-                try:
-                    with self.db.peewee.atomic():
-                        PaymentRecharge.create(user_id=user_id, last_sent_at=now)
-                except peewee.IntegrityError:
-                    return False
-                return True
+                return create_once(PaymentRecharge, user_id=user_id,
+                                   last_sent_at=now) is not None
             return (PaymentRecharge.update(last_sent_at=now)
                     .where(PaymentRecharge.user_id == user_id,
                            PaymentRecharge.last_sent_at <= cutoff).execute()) == 1

@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from core.callbacks import CallbackData, IntRange, Text
+from core.callbacks import CallbackData, Chars, IntRange
 from core.pagination import MAX_PAGE
 
 PageNumber = Annotated[int, IntRange(0, MAX_PAGE)]
 Id = Annotated[int, IntRange(1, 2**63 - 1)]
-RequestId = Annotated[str, Text(16, r"[A-Za-z0-9_-]{16}")]
-CategoryCode = Annotated[str, Text(8, r"[0-9a-f]{8}")]
+RequestId = Annotated[str, Chars(16, r"[A-Za-z0-9_-]{16}")]
+CategoryCode = Annotated[str, Chars(8, r"[0-9a-f]{8}")]
 
 
 @dataclass(frozen=True, slots=True)

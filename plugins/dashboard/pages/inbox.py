@@ -25,9 +25,10 @@ def _inbox(request: web.Request) -> Any:
 async def queue(request: web.Request) -> web.StreamResponse:
     dash, inbox = dashboard(request), _inbox(request)
     page = page_number(request)
-    convs, pages = await inbox.queue(page)
-    rows = [(c, await inbox.sender_name(c.user_id)) for c in convs]
-    return dash.page(request, "inbox.html", title="Inbox", rows=rows, page=page, pages=pages,
+    shown = await inbox.queue(page)
+    rows = [(c, await inbox.sender_name(c.user_id)) for c in shown.items]
+    return dash.page(request, "inbox.html", title="Inbox", rows=rows, page=page,
+                     pages=shown.pages,
                      now=inbox.now(), priorities=PRIORITIES)
 
 
