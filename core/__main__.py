@@ -1,4 +1,4 @@
-"""`python -m core [run|console|receiver|worker|journal|migrate|plugins|doctor|health|texts]`.
+"""`python -m core [run|console|receiver|worker|migrate|plugins|doctor|health|journal|texts]`.
 
 `run` is the default: the embedded bot, receiving and handling in one process. `receiver` and
 `worker --name NAME` spread one bot over processes through `pipeline.broker` (Redis).
@@ -118,12 +118,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 # ---- journal (the broker's dead letters) --------------------------------------------------------
 
 
-def cmd_journal(args: argparse.Namespace) -> int:
-    kernel = configure()
-    if not kernel.settings.pipeline.broker:
-        print("No broker is configured (pipeline.broker): nothing to list here.",
-              file=sys.stderr)
-        return 2
+def _broker_journal(kernel: Kernel, args: argparse.Namespace) -> int:
+    """`journal` when the journal is the broker (pipeline.broker): its dead letters."""
     from core.broker import RedisJournal
 
     async def run() -> int:
@@ -291,7 +287,7 @@ def cmd_health(args: argparse.Namespace) -> int:
 
     async def check() -> dict[str, Any]:
         kernel.attach(_Silent())
-        await kernel.start()
+        await kernel.start(serve=False)  # looks only: handles no journaled update
         try:
             return await kernel.health()
         finally:
@@ -300,6 +296,59 @@ def cmd_health(args: argparse.Namespace) -> int:
     report = asyncio.run(check())
     print(json.dumps(report, indent=2, default=str))
     return 0 if report["status"] == "ok" else 1
+
+
+# ---- journal -----------------------------------------------------------------------------------
+
+
+def cmd_journal(args: argparse.Namespace) -> int:
+    """List journal entries (dead letters by default), or make one pending again: the running
+    bot picks it up within `pipeline.poll_interval` seconds."""
+    from core.journal import SqlJournal
+    from core.models import JournalEntry
+
+    kernel = configure()
+    if kernel.settings.pipeline.broker:
+        return _broker_journal(kernel, args)
+    if args.id is not None and not str(args.id).isdigit():
+        print(f"no finished journal entry {args.id}", file=sys.stderr)
+        return 1
+    db = Database.from_settings(kernel.settings, kernel.root)
+    db.bind([JournalEntry])
+    journal = SqlJournal(db)
+    redact = kernel.redact
+
+    async def work() -> int:
+        if args.action == "replay":
+            if args.id is None:
+                print("usage: python -m core journal replay ID", file=sys.stderr)
+                return 2
+            entry = await journal.replay(int(args.id))
+            if entry is None:
+                print(f"no finished journal entry {args.id}", file=sys.stderr)
+                return 1
+            print(f"entry {entry.id} ({entry.key}) is pending again: the running bot handles "
+                  "it shortly")
+            return 0
+        if args.action == "counts":
+            print(json.dumps(await journal.counts()))
+            return 0
+        entries = await journal.list(args.state, args.limit)
+        for e in entries:
+            u = e.update
+            what = f"/{u.command}" if u.command else u.kind.value
+            print(f"{e.id:>8}  {e.created_at:%Y-%m-%d %H:%M:%S}  {u.key}  user {u.user.id}  "
+                  f"{what}  attempts {e.attempts}  {redact(e.error or '')[:200]}")
+        counts = await journal.counts()
+        print(f"{len(entries)} {args.state} entr{'y' if len(entries) == 1 else 'ies'} shown; "
+              f"journal: {counts['pending']} pending, {counts['dead']} dead, "
+              f"{counts['done']} done")
+        return 0
+
+    try:
+        return asyncio.run(work())
+    finally:
+        db.close()
 
 
 # ---- texts -------------------------------------------------------------------------------------
@@ -334,15 +383,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub.add_parser("receiver", help="receive Telegram updates onto pipeline.broker; handle none")
     p = sub.add_parser("worker", help="handle updates from pipeline.broker, send replies")
     p.add_argument("--name", required=True, help="this worker's name, unique among workers")
-    p = sub.add_parser("journal", help="the broker's dead letters: list, replay ID, counts")
-    p.add_argument("action", choices=("list", "replay", "counts"))
-    p.add_argument("id", nargs="?", help="the dead letter to replay (from `journal list`)")
-    p.add_argument("--limit", type=int, default=50)
     p = sub.add_parser("migrate", help="apply pending migrations")
     p.add_argument("--plan", action="store_true", help="only list pending migrations")
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
     sub.add_parser("doctor", help="check settings, database, migrations, Redis")
     sub.add_parser("health", help="print the health checks as JSON")
+    p = sub.add_parser("journal", help="list dead letters (or other entries), replay one, "
+                                       "counts; the broker's when pipeline.broker is set")
+    p.add_argument("action", choices=("list", "replay", "counts"))
+    p.add_argument("id", nargs="?", help="the entry to replay")
+    p.add_argument("--state", choices=("dead", "pending", "done"), default="dead")
+    p.add_argument("--limit", type=int, default=50)
     p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
     p.add_argument("action", choices=("check", "extract"))
     args = parser.parse_args(argv)
@@ -354,11 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "console": lambda: cmd_run(args, console=True),
         "receiver": lambda: cmd_receiver(args),
         "worker": lambda: cmd_worker(args),
-        "journal": lambda: cmd_journal(args),
         "migrate": lambda: cmd_migrate(args),
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),
         "health": lambda: cmd_health(args),
+        "journal": lambda: cmd_journal(args),
         "texts": lambda: cmd_texts(args),
     }
     try:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Generator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from loguru import logger
 
 from core.callbacks import CallbackData
 from core.errors import UserError
@@ -43,6 +47,43 @@ class BotUser:
     @property
     def display(self) -> str:
         return f"@{self.username}" if self.username else (self.first_name or str(self.id))
+
+
+class Delivery:
+    """A message on its way: `ctx.reply` queues it and returns this at once.
+
+        await ctx.reply("Working on it...")                 # queued; the handler goes on
+        sent = await ctx.reply("Your card").sent()          # waits: the message's id is needed
+
+    Awaiting the handle itself returns the handle (so `await ctx.reply(...)` never waits for
+    Telegram's pacing); `sent()` waits for the delivery and raises what it raised
+    (`Unreachable` when the user blocked the bot). A failure nobody awaited is logged.
+    """
+
+    __slots__ = ("_future",)
+
+    def __init__(self, future: asyncio.Future[Sent]) -> None:
+        self._future = future
+        future.add_done_callback(_report_unawaited)
+
+    def __await__(self) -> Generator[Any, None, Delivery]:
+        return self
+        yield  # a generator that returns at once
+
+    async def sent(self) -> Sent:
+        return await asyncio.shield(self._future)
+
+    @property
+    def done(self) -> bool:
+        return self._future.done()
+
+
+def _report_unawaited(future: asyncio.Future[Sent]) -> None:
+    if future.cancelled():
+        return
+    exc = future.exception()  # marks it retrieved either way
+    if exc is not None and type(exc).__name__ != "Unreachable":
+        logger.opt(exception=exc).warning("a queued message could not be delivered")
 
 
 class Context:
@@ -113,26 +154,37 @@ class Context:
         """Any action, through the outbox (paced, flood-safe)."""
         return await self.kernel.outbox.submit(action)
 
-    async def reply(self, text: str, buttons: Keyboard | None = None, *,
-                    html: bool = False) -> Sent:
-        """Send a message to the chat the update came from. Plain text is escaped."""
-        return await self.do(SendMessage(self.update.chat.id, text, buttons, html))
+    def queue(self, action: Action) -> Delivery:
+        """Queue a paced action (message, edit, media) and return at once; see `Delivery`.
 
-    async def send(self, chat_id: int, text: str, buttons: Keyboard | None = None, *,
-                   html: bool = False) -> Sent:
-        return await self.do(SendMessage(chat_id, text, buttons, html))
+        What can never be delivered fails here, in the handler, rather than later in the
+        outbox where nobody may be waiting: an empty text (Telegram refuses it)."""
+        if isinstance(action, (SendMessage, EditMessage)) and not action.text.strip():
+            raise ValueError("the message text is empty or blank; Telegram refuses empty "
+                             "messages (send a text, or no message)")
+        return Delivery(self.kernel.outbox.enqueue(action))
 
-    async def edit(self, text: str, buttons: Keyboard | None = None, *, html: bool = False,
-                   message_id: int | None = None) -> Sent:
-        """Edit a message: by default the one whose button was pressed."""
+    def reply(self, text: str, buttons: Keyboard | None = None, *,
+              html: bool = False) -> Delivery:
+        """Send a message to the chat the update came from (queued). Plain text is escaped."""
+        return self.queue(SendMessage(self.update.chat.id, text, buttons, html))
+
+    def send(self, chat_id: int, text: str, buttons: Keyboard | None = None, *,
+             html: bool = False) -> Delivery:
+        """Send a message to another chat (queued)."""
+        return self.queue(SendMessage(chat_id, text, buttons, html))
+
+    def edit(self, text: str, buttons: Keyboard | None = None, *, html: bool = False,
+             message_id: int | None = None) -> Delivery:
+        """Edit a message (queued): by default the one whose button was pressed."""
         inline = self.update.inline_message_id if message_id is None else None
         if inline is not None:
-            return await self.do(EditMessage(self.update.chat.id, 0, text, buttons, html,
-                                             inline_message_id=inline))
+            return self.queue(EditMessage(self.update.chat.id, 0, text, buttons, html,
+                                          inline_message_id=inline))
         target = message_id or self.update.message_id
         if target is None:
-            return await self.reply(text, buttons, html=html)
-        return await self.do(EditMessage(self.update.chat.id, target, text, buttons, html))
+            return self.reply(text, buttons, html=html)
+        return self.queue(EditMessage(self.update.chat.id, target, text, buttons, html))
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Answer a button press (a toast, or an alert). Unanswered presses are answered empty."""

@@ -171,8 +171,9 @@ class Conversations:
         if not isinstance(asked, str | Text):
             asked = asked(state.answers)
         prompt = ctx.t.text(asked)
-        sent = await ctx.reply(f"{error}\n{prompt}" if error else prompt)
-        state.prompt_message_id = sent.message_id
+        delivery = ctx.reply(f"{error}\n{prompt}" if error else prompt)
+        if state.flow.reply_to_prompt:  # only then is the prompt's id needed: wait for it
+            state.prompt_message_id = (await delivery.sent()).message_id
         await self._save(ctx.user.id, ctx.chat_id, state)
 
     async def on_message(self, ctx: Context) -> bool:

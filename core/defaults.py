@@ -143,8 +143,17 @@ def health_checks(kernel: Kernel) -> list[HealthCheck]:
         return {"outcomes": dict(kernel.dispatcher.counts),
                 "errors": dict(kernel.error_counts)}
 
+    async def journal() -> dict[str, Any]:
+        counts = await kernel.journal.counts()
+        details: dict[str, Any] = {"pending": counts["pending"], "dead_letters": counts["dead"],
+                                   "done": counts["done"]}
+        if counts["dead"]:
+            details["hint"] = "python -m core journal list; python -m core journal replay ID"
+        return details
+
     return [HealthCheck("database", database), HealthCheck("cache", cache),
-            HealthCheck("outbox", outbox), HealthCheck("updates", updates)]
+            HealthCheck("outbox", outbox), HealthCheck("updates", updates),
+            HealthCheck("journal", journal)]
 
 
 @hookimpl(trylast=True)

@@ -1,9 +1,15 @@
 """An update's way from the transport to a handler.
 
-    seen before? drop  ->  user upsert, banned? stop  ->  an open conversation's answer?
+    user upsert, banned? stop  ->  an open conversation's answer?
     ->  route (a button's data parsed against its declaration)  ->  admin check
     ->  inbound rate limit  ->  charge the command's cost  ->  handler(ctx)
-    errors anywhere  ->  handle_error hooks  ->  a message the user understands
+    an unexpected error  ->  RetryLater (the pipeline tries again after a backoff), or on the
+    last attempt: refund, handle_error hooks, a message the user understands
+
+Redeliveries never get this far: the journal knows every key it has taken (core/journal.py),
+and an update is marked done only after this has finished, so nothing is remembered as
+"seen" before the work it stands for. A handler may therefore run more than once (a retry, a
+restart between the work and the done-mark): its effects carry idempotency keys.
 
 Each step is a few lines here rather than a middleware chain: the order matters, it is the
 same for every update, and the hot path stays short (see bench/dispatch.py).
@@ -15,16 +21,15 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import peewee
+from loguru import logger
 
 from core.callbacks import CallbackData, InvalidCallback, prefix_candidates
 from core.context import BotUser, Context
 from core.conversations import Conversations
 from core.errors import Unreachable, UserError, new_reference
-from core.models import SeenUpdate, utcnow
+from core.pipeline import RetryLater
 from core.types import CallbackRoute, Command, MessageHandler, Update, UpdateKind
 
 if TYPE_CHECKING:
@@ -58,31 +63,31 @@ class Dispatcher:
         self.kernel = kernel
         self.routes = routes
         s = kernel.settings
-        self.seen_ttl: int = s.dispatch.seen_ttl
-        self.durable = frozenset(UpdateKind(k) for k in s.dispatch.durable_kinds)
         self.default_rate: str = s.ratelimit.default
         self.callback_rate: str = s.ratelimit.callbacks
         self.counts: dict[str, int] = {}
         self.button_key = button_key(s)
         self.conversations = Conversations(kernel)
 
-    async def handle(self, update: Update, *, journaled: bool = False) -> str:
-        """Handle one update; return its outcome ('ok', 'duplicate', 'banned', ...).
+    async def handle(self, update: Update, final: bool = True, attempt: int = 1) -> str:
+        """Handle one update; return its outcome ('ok', 'banned', 'user_error', ...).
 
-        `journaled`: the broker (core/broker.py) already dropped redeliveries, and hands an
-        update over again after a worker died mid-handling: no "seen" mark may stop that."""
+        An unexpected error raises `RetryLater` unless this is the `final` attempt: then the
+        command's cost is refunded, the error hooks run and the outcome is 'error'."""
         started = time.perf_counter()
-        outcome = await self._handle(update, journaled)
+        try:
+            outcome = await self._handle(update, final, attempt)
+        except RetryLater:
+            self.counts["retry"] = self.counts.get("retry", 0) + 1
+            raise
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         if self.kernel.listens("update_handled"):
             await self.kernel.emit("update_handled", update=update, outcome=outcome,
                                    seconds=time.perf_counter() - started)
         return outcome
 
-    async def _handle(self, update: Update, journaled: bool) -> str:
+    async def _handle(self, update: Update, final: bool, attempt: int) -> str:
         kernel = self.kernel
-        if not journaled and not await self._first_time(update):
-            return "duplicate"
         ctx: Context | None = None
         receipt: Any = None
         try:
@@ -105,7 +110,9 @@ class Dispatcher:
             if not isinstance(route, list) and route.admin_only and not user.is_admin:
                 await self._tell(ctx, ctx.t("error-admins-only"))
                 return "denied"
-            if update.kind not in NEVER_LIMITED and await self._limited(ctx, route):
+            # A retry is the same update again: it was counted against the limit once.
+            if (update.kind not in NEVER_LIMITED and attempt == 1
+                    and await self._limited(ctx, route)):
                 return "limited"
             if isinstance(route, Command):
                 if route.cost > 0:  # the `[default.costs]` override is applied in the route
@@ -128,6 +135,12 @@ class Dispatcher:
                 await self._tell(ctx, ctx.t.text(exc.message))
             return "user_error"
         except Exception as exc:
+            if not final:
+                # The charge stays: the retry charges with the same key, which changes nothing.
+                logger.opt(exception=exc).warning("update {} failed; it will be tried again",
+                                                  update.key)
+                error = kernel.redact(f"{type(exc).__name__}: {exc}")[:500]
+                raise RetryLater(error) from exc
             await self._refund(receipt, "handler failed")
             reference = new_reference()
             if ctx is None:
@@ -136,24 +149,6 @@ class Dispatcher:
             return "error"
 
     # ---- steps --------------------------------------------------------------------------------
-
-    async def _first_time(self, update: Update) -> bool:
-        """False for a redelivered update. Money-related kinds are also remembered in the
-        database, so a restart with an empty memory cache still drops them."""
-        if not await self.kernel.cache.add("core:seen:" + update.key, 1, self.seen_ttl):
-            return False
-        if update.kind in self.durable:
-            expires = utcnow() + timedelta(seconds=self.seen_ttl)
-
-            def remember() -> bool:
-                try:
-                    SeenUpdate.create(key=update.key[:128], seen_at=utcnow(), expires_at=expires)
-                except peewee.IntegrityError:
-                    return False
-                return True
-
-            return await self.kernel.db.transaction(remember)
-        return True
 
     def _route(self, update: Update) -> Command | CallbackRoute | list[MessageHandler] | None:
         if update.kind is UpdateKind.COMMAND:

@@ -2,9 +2,10 @@
 
     kernel = Kernel.configure()          # settings + plugins + validation; nothing opened yet
     kernel.attach(transport)             # where actions go
-    await kernel.start()                 # database, migrations, cache, routes, startup hooks
-    await kernel.handle(update)          # what a transport calls for each update
-    await kernel.stop()
+    await kernel.start()                 # database, migrations, cache, routes, workers
+    await kernel.ingest(updates)         # what a transport calls: journaled on return
+    await kernel.idle()                  # every journaled update finished, the outbox empty
+    await kernel.stop()                  # drain within pipeline.shutdown_timeout, close
 
 No feature logic lives here: features are plugins, and the kernel only wires what they declare.
 """
@@ -16,7 +17,7 @@ import dataclasses
 import inspect
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,9 +32,11 @@ from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import ConfigError, PluginError
 from core.flood import SharedPacer
+from core.journal import Journal, SqlJournal
 from core.logs import Redactor
-from core.models import MODELS, SeenUpdate, utcnow
+from core.models import MODELS
 from core.outbox import Outbox
+from core.pipeline import Pipeline, PipelineSettings
 from core.ratelimit import InboundLimiter, Pacer, Pacing
 from core.runtime import RuntimeSettings
 from core.types import Action, Command, HealthCheck, Sent, Update
@@ -141,7 +144,9 @@ class Kernel:
 
     # ---- life cycle ---------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, serve: bool = True) -> None:
+        """Open everything and run the startup hooks; with `serve`, start the workers (which
+        resume unfinished updates). Tools that only read (`health`) pass serve=False."""
         if self.transport is None:
             raise RuntimeError("attach a transport before starting the kernel")
         s = self.settings
@@ -163,9 +168,10 @@ class Kernel:
         for _, declared in self.collect("register_models"):
             models.extend(declared)
         self.db.bind(models)
-        # Forget redelivery keys past their time; they only matter within seen_ttl.
-        await self.db.run(lambda: SeenUpdate.delete().where(SeenUpdate.expires_at < utcnow())
-                          .execute())
+        pipeline_settings = PipelineSettings.from_settings(s)
+        self.journal: Journal = SqlJournal(self.db, lease=s.pipeline.lease)
+        # Finished entries are remembered for a while so that a redelivery is recognised.
+        await self.journal.prune(s.pipeline.keep_done)
         self.cache = cache_module.from_settings(s)
         self.limiter = InboundLimiter(s.ratelimit.storage)
         pacer = self._pacer() if s.outbound.enabled else None
@@ -183,12 +189,16 @@ class Kernel:
                 self._services[name] = service
         self.routes = self._build_routes()
         self.dispatcher = Dispatcher(self, self.routes)
+        self.pipeline = Pipeline(self.journal, self.dispatcher.handle, self.clock,
+                                 pipeline_settings)
         self.started_at = time.time()
         await self.emit("startup", kernel=self)
         if self.listens("warm_cache"):
             warming = time.perf_counter()
             await self.emit("warm_cache", kernel=self)
             logger.info("caches warmed in {:.0f} ms", (time.perf_counter() - warming) * 1000)
+        if serve:
+            await self.pipeline.start()  # resumes what an earlier run left unfinished
         logger.info("kernel started: plugins {}, {} commands, database {}",
                     ", ".join(p.name for p in self.plugins), len(self.routes.commands),
                     self.db.kind)
@@ -201,6 +211,16 @@ class Kernel:
         return local
 
     async def stop(self) -> None:
+        """Take no more updates; let those in flight and the outbox finish within
+        `pipeline.shutdown_timeout` seconds (what is left stays in the journal); close."""
+        timeout = float(self.settings.pipeline.shutdown_timeout)
+        started = time.monotonic()
+        await self.pipeline.stop(timeout)
+        left = max(0.0, timeout - (time.monotonic() - started))
+        try:
+            await asyncio.wait_for(self.outbox.drained(), left)
+        except TimeoutError:
+            logger.warning("outbox: {} actions not sent at stop", self.outbox.depth())
         await self.emit("shutdown", kernel=self)
         await self.outbox.close()
         await self.cache.close()
@@ -236,7 +256,31 @@ class Kernel:
 
     # ---- per update ---------------------------------------------------------------------------
 
+    async def ingest(self, updates: Sequence[Update]) -> None:
+        """Journal `updates` durably and return; the kernel's workers handle them afterwards.
+        A key already journaled is skipped. Transports call only this to hand updates in."""
+        await self.pipeline.ingest(updates)
+
+    async def replay(self, entry_id: int) -> bool:
+        """Run a dead letter (or a finished entry) again; False if there is no such entry."""
+        entry = await self.journal.replay(entry_id)
+        if entry is None:
+            return False
+        self.pipeline.enqueue(entry)
+        return True
+
+    async def idle(self) -> None:
+        """Return when every journaled update is finished (done or dead-lettered) and the
+        outbox is empty."""
+        while True:
+            await self.pipeline.idle()
+            await self.outbox.drained()
+            if self.pipeline.unfinished == 0 and not self.outbox.depth():
+                return
+
     async def handle(self, update: Update) -> str:
+        """Handle one update now, bypassing the journal (benchmarks and tools only: a
+        transport calls `ingest`)."""
         return await self.dispatcher.handle(update)
 
     async def send(self, action: Action) -> Sent:

@@ -1,4 +1,5 @@
-"""The kernel's own tables: users, runtime settings, seen updates and open conversations.
+"""The kernel's own tables: users, runtime settings, the update journal and open
+conversations.
 
 Tables are created by the migrations in `schema/core/`; these classes only read and write them.
 """
@@ -58,13 +59,25 @@ class RuntimeSettingChange(BaseModel):
         table_name = "runtime_setting_changes"
 
 
-class SeenUpdate(BaseModel):
-    key = peewee.CharField(max_length=128, primary_key=True)
-    seen_at = peewee.DateTimeField(default=utcnow)
-    expires_at = peewee.DateTimeField()
+class JournalEntry(BaseModel):
+    """One journaled update (see core/journal.py)."""
+
+    id = peewee.BigAutoField()
+    key = peewee.CharField(max_length=200, unique=True)
+    kind = peewee.CharField(max_length=16)
+    chat_id = peewee.BigIntegerField()
+    body = peewee.TextField()  # the Update as JSON, every field but `raw`
+    state = peewee.CharField(max_length=8)  # pending | done | dead
+    attempts = peewee.IntegerField(default=0)
+    next_at = peewee.DateTimeField()
+    leased_until = peewee.DateTimeField(null=True)
+    error = peewee.TextField(null=True)
+    outcome = peewee.CharField(max_length=32, null=True)
+    created_at = peewee.DateTimeField()
+    finished_at = peewee.DateTimeField(null=True)
 
     class Meta:
-        table_name = "seen_updates"
+        table_name = "journal"
 
 
 class ConversationState(BaseModel):
@@ -84,5 +97,5 @@ class ConversationState(BaseModel):
         primary_key = peewee.CompositeKey("user_id", "chat_id")
 
 
-MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, SeenUpdate,
+MODELS: tuple[type[BaseModel], ...] = (User, RuntimeSetting, RuntimeSettingChange, JournalEntry,
                                        ConversationState)

@@ -1,8 +1,10 @@
 """The outbox: every outgoing action passes here on its way to the transport.
 
-Paced actions (messages, edits, media, invoices) wait for a slot from the Pacer, one queue per
-chat so each chat's order is kept. A `RetryAfter` from the transport pauses that chat, or every
-chat when the limit was global, and the same action is tried again. An `Unreachable` user is
+Paced actions (messages, edits, media, invoices) are queued, one queue per chat so each
+chat's order is kept, and wait there for a slot from the Pacer (when pacing is on); `enqueue`
+returns at once with a future of the delivery: a handler waits for pacing only if it asks.
+A `RetryAfter` from the transport pauses that chat, or every chat when the limit was global,
+and the same action is tried again. An `Unreachable` user is
 reported once and the action fails; `NotModified` counts as done. Nothing is dropped.
 """
 
@@ -61,28 +63,46 @@ class Outbox:
         The transport may `expand` one action into several (a text too long for one message):
         each part then takes its own slot, in order, and the last part's result is returned.
         """
-        parts = self.expand(action) if self.expand is not None else [action]
-        if not action.paced or self.pacer is None:
+        if not action.paced:
             sent = Sent()
-            for part in parts:
+            for part in self._parts(action):
                 sent = await self._direct(part)
             return sent
+        return await self.enqueue(action)
+
+    def enqueue(self, action: Action) -> asyncio.Future[Sent]:
+        """Queue a paced action behind its chat's earlier ones and return at once: the future
+        is its delivery (the last part's `Sent`, or the error). Nothing waits for pacing."""
         loop = asyncio.get_running_loop()
         queue = self._queues.get(action.chat_id)
         if queue is None:
             queue = self._queues[action.chat_id] = deque()
         futures: list[asyncio.Future[Sent]] = []
-        for part in parts:  # queued together, with no await between: the order holds
+        for part in self._parts(action):  # queued together, with no await between: order holds
             fut: asyncio.Future[Sent] = loop.create_future()
             queue.append((part, fut))
             futures.append(fut)
         if action.chat_id not in self._workers:
             self._workers[action.chat_id] = asyncio.create_task(self._drain(action.chat_id))
-        results = await asyncio.gather(*futures, return_exceptions=True)
-        for result in results:
-            if isinstance(result, BaseException):
-                raise result
-        return results[-1]  # type: ignore[return-value]
+        if len(futures) == 1:
+            return futures[0]
+        whole: asyncio.Future[Sent] = loop.create_future()
+
+        def settle(_: asyncio.Future[Sent]) -> None:
+            if whole.done() or not all(f.done() for f in futures):
+                return
+            for f in futures:
+                if f.exception() is not None:
+                    whole.set_exception(f.exception())  # type: ignore[arg-type]
+                    return
+            whole.set_result(futures[-1].result())
+
+        for f in futures:
+            f.add_done_callback(settle)
+        return whole
+
+    def _parts(self, action: Action) -> list[Action]:
+        return self.expand(action) if self.expand is not None else [action]
 
     async def _direct(self, action: Action) -> Sent:
         for attempt in range(UNPACED_RETRIES + 1):
@@ -119,7 +139,6 @@ class Outbox:
 
     async def _drain(self, chat_id: int) -> None:
         queue = self._queues[chat_id]
-        assert self.pacer is not None
         try:
             while queue:
                 action, fut = queue[0]
@@ -127,11 +146,12 @@ class Outbox:
                 if wait > 0:
                     await self.clock.sleep(wait)
                     continue
-                wait, booked = await self.pacer.acquire(chat_id)
-                if wait > 0:
-                    await self.clock.sleep(wait)
-                if not booked or self._pause_left(chat_id) > 0:
-                    continue  # the chat was not ready yet, or a flood wait began meanwhile
+                if self.pacer is not None:
+                    wait, booked = await self.pacer.acquire(chat_id)
+                    if wait > 0:
+                        await self.clock.sleep(wait)
+                    if not booked or self._pause_left(chat_id) > 0:
+                        continue  # the chat was not ready yet, or a flood wait began meanwhile
                 try:
                     result = await self._deliver(action)
                 except RetryAfter as exc:
@@ -167,6 +187,11 @@ class Outbox:
                 self._paused_until.pop(chat_id, None)
             if not queue:
                 self._queues.pop(chat_id, None)
+
+    async def drained(self) -> None:
+        """Return when every queued action has gone out (or failed)."""
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
     async def close(self) -> None:
         """Wait for queued actions to go out, then stop."""

@@ -164,12 +164,23 @@ class BotDriver:
         return self.kernel.service(name)
 
     async def deliver(self, update: Update | None) -> Reply:
-        """Hand an update to the kernel; return what it did in answer."""
+        """Hand an update to the kernel the way a transport does (`ingest`: journaled, then
+        handled on the kernel's workers); wait until it is finished and the outbox is empty;
+        return what the bot did meanwhile. A key already journaled: outcome 'duplicate'."""
         if update is None:
             return Reply("ignored")
         mark = len(self.transport.log)
-        outcome = await self.kernel.handle(update)
-        return Reply(outcome, self.transport.log[mark:])
+        pipeline = self.kernel.pipeline
+        outcome = pipeline.outcome(update.key)
+        try:
+            if not await pipeline.ingest([update]):
+                await self.kernel.idle()
+                return Reply("duplicate", self.transport.log[mark:])
+            result = await outcome
+        finally:
+            pipeline.forget(update.key)
+        await self.kernel.idle()
+        return Reply(result, self.transport.log[mark:])
 
     async def send(self, text: str, user: TestUser, *, chat: Chat | None = None,
                    media: Media | None = None, reply_to: int | None = None) -> Reply:
@@ -215,6 +226,8 @@ def base_settings(tmp_path: Path, database_url: str | None = None) -> dict[str, 
         "plugins.enabled": [],
         "errors.alert_cooldown": 60,
         "telegram.bot_token": "",
+        # A failing handler is retried at once in tests (the backoff is tested on its own).
+        "pipeline.retry_base_delay": 0.0,
         "i18n.overrides_dir": str(tmp_path / "locales"),  # operators' overrides: none
     }
 

@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 
 from core.broker import RedisJournal, WorkerFigures, _split
 from core.journal import Entry
+from core.pipeline import RetryLater
 from core.tasks import cancel_and_wait
 from core.types import Update
 
@@ -243,12 +244,16 @@ class ShardWorker:
                 await broker.dead(replace(entry, attempts=attempts - 1),
                                   f"no worker finished it in {attempts - 1} attempts")
                 return
+            final = attempts >= self.max_attempts
             try:
-                outcome = await self.kernel.dispatcher.handle(entry.update, journaled=True)
+                outcome = await self.kernel.dispatcher.handle(entry.update, final)
             except Exception as exc:
-                logger.exception("worker {}: update {} failed (attempt {})", self.name,
-                                 entry.key, attempts)
-                if attempts >= self.max_attempts:
+                # RetryLater (a handler failed, not the last attempt), or the kernel itself
+                # failing (the database away): try again after a backoff, then bury it.
+                if not isinstance(exc, RetryLater):
+                    logger.exception("worker {}: update {} failed (attempt {})", self.name,
+                                     entry.key, attempts)
+                if final:
                     await broker.dead(replace(entry, attempts=attempts),
                                       f"{type(exc).__name__}: {exc}")
                     return

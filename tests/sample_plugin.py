@@ -45,6 +45,7 @@ class SampleService:
         self.kernel = kernel
         self.events: Counter[str] = Counter()
         self.wallet: dict[int, int] = {}
+        self.charged: dict[str, tuple[int, int]] = {}
         self.errors: list[tuple[str, str]] = []
         self.created: list[int] = []
 
@@ -245,11 +246,15 @@ def shutdown(kernel: Kernel) -> None:
 
 @hookimpl
 def charge_command(kernel: Kernel, user_id: int, command: str, cost: int, key: str) -> Any:
-    wallet = kernel.service("sample").wallet
+    sample = kernel.service("sample")
+    if key in sample.charged:  # idempotent on the update's key, as the hook requires
+        return sample.charged[key]
+    wallet = sample.wallet
     balance = wallet.get(user_id, 0)
     if balance < cost:
         raise UserError(f"/{command} costs {cost}; you have {balance}.")
     wallet[user_id] = balance - cost
+    sample.charged[key] = (user_id, cost)
     return (user_id, cost)
 
 

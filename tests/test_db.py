@@ -22,7 +22,7 @@ async def test_migrations_users_and_runtime_settings(tmp_path: Path, database_ur
         kernel = bot.kernel
         assert migrate.pending(kernel.db, kernel.migration_sources) == []
         tables = set(kernel.db.peewee.get_tables())
-        assert {"users", "runtime_settings", "runtime_setting_changes", "seen_updates",
+        assert {"users", "runtime_settings", "runtime_setting_changes", "journal",
                 "sample_notes", "schema_history_core", "schema_history_sample"} <= tables
         indexes = {i.name for i in kernel.db.peewee.get_indexes("users")}
         assert {"users_username_lower_idx", "users_banned_idx", "users_last_seen_idx"} <= indexes

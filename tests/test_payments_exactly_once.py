@@ -102,8 +102,8 @@ async def test_one_payment_three_deliveries_two_workers_one_grant(
 async def test_workers_racing_on_a_fresh_payment_grant_and_thank_once(
         tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Worker A writes the payment row and stalls before its grant; meanwhile the other
-    process and a second task of A complete the same payment. A then finishes: no second
-    grant, no second thank-you."""
+    process completes the same payment, and A's second delivery waits its turn. A then
+    finishes both: no second grant, no second thank-you."""
     shared = settings(**{"database.url": database_url})
     events = PaymentEvents()
     async with running_bot(tmp_path / "a", shared, plugins=PLUGINS,
@@ -126,9 +126,12 @@ async def test_workers_racing_on_a_fresh_payment_grant_and_thank_once(
         first = asyncio.create_task(a.deliver(payment))
         await stalled.wait()  # A's payment row is written; its grant is not
         assert await other.deliver(dataclasses.replace(payment, key="b-1")) == "ok"
-        second = await a.deliver(dataclasses.replace(payment, key="a-2"))
+        # Within A, one chat's updates are handled in order: the second waits for the first.
+        second = asyncio.create_task(a.deliver(dataclasses.replace(payment, key="a-2")))
+        await asyncio.sleep(0.2)
+        assert not second.done()
         release.set()
-        assert (await first).outcome == "ok" and second.outcome == "ok"
+        assert (await first).outcome == "ok" and (await second).outcome == "ok"
         elsewhere = await other.finish()
 
         assert await a.service("credits").balance(42) == 100

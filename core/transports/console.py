@@ -33,6 +33,7 @@ from core.types import (
     SendMessage,
     Sent,
     SetCommands,
+    Update,
 )
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class ConsoleTransport:
         else:
             update = self.updates.message(line, self.sender)
             if update is not None:
-                await self.kernel.handle(update)
+                await self._deliver(update)
         return True
 
     def _switch(self, rest: str) -> None:
@@ -186,7 +187,7 @@ class ConsoleTransport:
         if button.data is None:
             self._print(f"(a link: {button.url})")
             return
-        await self.kernel.handle(self.updates.press(button.data, self.sender, message_id))
+        await self._deliver(self.updates.press(button.data, self.sender, message_id))
 
     async def _pay(self) -> None:
         invoice = self._invoice
@@ -194,14 +195,20 @@ class ConsoleTransport:
             self._print("(no invoice to pay)")
             return
         self._precheckout = None
-        await self.kernel.handle(self.updates.pre_checkout(self.sender, invoice.payload,
-                                                           invoice.currency, invoice.amount))
+        await self._deliver(self.updates.pre_checkout(self.sender, invoice.payload,
+                                                      invoice.currency, invoice.amount))
         if self._precheckout is None or not self._precheckout.ok:
             self._print("(payment not taken)")
             return
-        await self.kernel.handle(self.updates.payment(self.sender, invoice.payload,
-                                                      invoice.currency, invoice.amount))
+        await self._deliver(self.updates.payment(self.sender, invoice.payload,
+                                                 invoice.currency, invoice.amount))
         self._invoice = None
+
+    async def _deliver(self, update: Update) -> None:
+        """Journal the update and wait until the bot has answered it, so the prompt comes
+        back after the bot's lines (a terminal chat is one exchange at a time)."""
+        await self.kernel.ingest([update])
+        await self.kernel.idle()
 
     async def stop(self) -> None:
         self._stopping = True

@@ -13,7 +13,9 @@ from core.types import Chat, ChatType, Media, PaymentInfo, Sender, Update, Updat
 class LocalUpdates:
     def __init__(self, bot_username: str = "local_bot", prefix: str = "local") -> None:
         self.bot_username = bot_username
-        self.prefix = prefix
+        # Keys are unique per run: the journal remembers handled keys across restarts, and a
+        # new run numbering its messages from 1 again is not a redelivery.
+        self.prefix = f"{prefix}-{uuid.uuid4().hex[:8]}"
         self._ids = itertools.count(1)
 
     def _key(self, kind: str) -> str:

@@ -183,7 +183,7 @@ async def show_card(ctx: Context, conv_id: int) -> None:
         assignee = "you" if conv.assigned_to == ctx.user.id else str(conv.assigned_to)
     text = views.card(conv, await inbox.sender_name(conv.user_id), await inbox.history(conv.id),
                       inbox.now(), assignee)
-    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned)))
+    sent = await ctx.reply(text, views.card_buttons(conv, bool(user and user.is_banned))).sent()
     await inbox.remember_copy(ctx.chat_id, sent, conv.id)
 
 

@@ -44,6 +44,10 @@ async def status(ctx: Context) -> None:
     for name, check in health["checks"].items():
         lines.append(f"  {'ok' if check['ok'] else 'FAILING'} {name}"
                      + ("" if check["ok"] else f": {check['error'][:120]}"))
+    journal = health["checks"].get("journal", {})
+    if journal.get("dead_letters"):
+        lines.append(f"Dead letters: {journal['dead_letters']} updates failed every attempt "
+                     "(python -m core journal list, then replay ID)")
     if kernel.broker is not None:  # a receiver or a worker: what the others are doing
         from core.workers import report, report_lines
 

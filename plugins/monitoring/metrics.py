@@ -98,6 +98,13 @@ class KernelCollector:
         for name, count in sorted(k.error_counts.items()):
             errors.add_metric([name], count)
         yield errors
+        pipeline = k.pipeline
+        yield _gauge("bot_journal_unfinished", "Journaled updates queued or being handled "
+                     "by this process", pipeline.unfinished)
+        yield _counter("bot_update_retries", "Handling attempts that failed and were retried",
+                       pipeline.retries)
+        yield _counter("bot_dead_letters", "Updates that failed pipeline.max_attempts times "
+                       "(python -m core journal list)", pipeline.dead_letters)
         out = k.outbox.stats
         yield _gauge("bot_outbox_queue_depth", "Actions waiting in the outbound queue",
                      k.outbox.depth())
