@@ -5,6 +5,15 @@ below. An implementation may accept a subset of a spec's arguments; specs only e
 arguments. Hooks marked *may be async* may return an awaitable, which the kernel awaits.
 `pm.check_pending()` runs after loading, so a misspelt hook name stops start-up.
 
+Handlers run at least once, effects once. Every update is journaled before it is acknowledged
+and marked done after its handling, so a handler may run again (a retry after an unexpected
+error, a restart between the work and the done-mark). Give every effect an idempotency key
+that names it (the update's key, `telegram_payment_charge_id`, a request id) under a unique
+constraint in the transaction that makes the effect; never write a "seen" mark before the
+work. Example: `credits.credit(user_id, 5, "daily bonus", f"daily:{user_id}:{today}")`
+grants once however often it runs. `UserError` is final (the user is told, no retry). See the
+README, "At least once".
+
 A plugin module may also define:
 - `REQUIRES: tuple[str, ...]`: names of plugins that must be enabled with it;
 - `hookspecs`: a module or class of extra specs (events of its own) added before loading.

@@ -161,6 +161,7 @@ class Pipeline:
         self._accepting = False
         self._recent: dict[str, None] = {}  # ephemeral keys lately seen (insertion order)
         self._queued: set[str] = set()  # keys queued or running here
+        self._marks: set[asyncio.Task[None]] = set()  # done-marks being written
         self._poller = BackgroundTask("journal-poll")
 
     async def start(self) -> int:
@@ -282,9 +283,24 @@ class Pipeline:
             # The error hooks have reported this attempt's error; keep the last one recorded.
             await self._dead(entry, entry.error or "the handler failed")
             return
-        if entry.durable:
+        if not entry.durable:
+            self._finished(entry, outcome)
+            return
+        # The worker goes on at once: the done-mark joins the next group commit. Until it is
+        # written the entry counts as unfinished (`idle` waits for it); if it is never written
+        # the update is handled again, which its idempotent effects allow.
+        task = asyncio.create_task(self._mark_done(entry, outcome))
+        self._marks.add(task)
+        task.add_done_callback(self._marks.discard)
+
+    async def _mark_done(self, entry: Entry, outcome: str) -> None:
+        try:
             await self.journal.done(entry, outcome)
-        self._finished(entry, outcome)
+        except Exception:
+            logger.exception("pipeline: could not mark {} done; it will be handled again",
+                             entry.key)
+        finally:
+            self._finished(entry, outcome)
 
     async def _retry(self, entry: Entry, error: str, delay: float) -> Entry:
         if not entry.durable:
