@@ -161,7 +161,8 @@ class Outbox:
                         self._paused_all_until = max(self._paused_all_until, until)
                     else:
                         self._paused_until[chat_id] = until
-                    await self.pacer.pause(None if exc.scope_all else chat_id, exc.seconds)
+                    if self.pacer is not None:  # a shared pacer tells the other processes
+                        await self.pacer.pause(None if exc.scope_all else chat_id, exc.seconds)
                     logger.warning("flood wait {}s for {}", exc.seconds,
                                    "every chat" if exc.scope_all else f"chat {chat_id}")
                     continue
