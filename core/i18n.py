@@ -212,6 +212,7 @@ class Texts:
         self.overrides: dict[str, Catalogue] = {lang: Catalogue(lang) for lang in self.languages}
         self.sources: list[Source] = []
         self._translators: dict[str, Translator] = {}
+        self._by_codes: dict[tuple[str | None, ...], Translator] = {}
         self._resources: dict[str, list[str]] = {lang: [] for lang in self.languages}
 
     # ---- loading ------------------------------------------------------------------------------
@@ -301,14 +302,22 @@ class Texts:
 
     def __call__(self, *codes: str | None) -> Translator:
         """The translator for the first supported language among `codes`."""
-        language = self.pick(*codes)
+        known = self._by_codes.get(codes)
+        if known is not None:
+            return known
+        translator = self._translator(self.pick(*codes))
+        if len(self._by_codes) < 4096:  # language codes are few; a flood of odd ones is not
+            self._by_codes[codes] = translator
+        return translator
+
+    def _translator(self, language: str) -> Translator:
         translator = self._translators.get(language)
         if translator is None:
             translator = self._translators[language] = self._build(language)
         return translator
 
     def _build(self, language: str) -> Translator:
-        fallback = self(self.default)._bundle if language != self.default else None
+        fallback = self._translator(self.default)._bundle if language != self.default else None
         bundle = FluentBundle([formats.locale_name(language)], use_isolating=False)
         for text in self._resources[language]:
             bundle.add_resource(FluentResource(text), allow_overrides=True)

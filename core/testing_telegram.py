@@ -239,8 +239,19 @@ class FakeTelegram:
                 sizes=[raw.types.PhotoSize(type="x", w=100, h=100, size=1)]))
         return None
 
+    def users_in(self, messages: list[Any]) -> list[raw.types.User]:
+        """The users an answer about `messages` carries, as Telegram's do: the bot and whoever
+        the messages name (not every user the server knows)."""
+        ids = {BOT_ID}
+        for m in messages:
+            for peer in (getattr(m, "peer_id", None), getattr(m, "from_id", None)):
+                if isinstance(peer, raw.types.PeerUser):
+                    ids.add(peer.user_id)
+        return [self.users[i] for i in ids if i in self.users]
+
     def updates(self, update: Any) -> raw.types.Updates:
-        return raw.types.Updates(updates=[self.record(update)], users=list(self.users.values()),
+        return raw.types.Updates(updates=[self.record(update)],
+                                 users=self.users_in([getattr(update, "message", None)]),
                                  chats=list(self.chats.values()), date=self.date, seq=0)
 
     def _new(self, message: Any) -> Any:
@@ -300,7 +311,7 @@ class FakeTelegram:
         if isinstance(query, f.messages.GetMessages):
             ids = [getattr(i, "id", 0) for i in query.id]
             found = [self.messages.get(i) or raw.types.MessageEmpty(id=i) for i in ids]
-            return raw.types.messages.Messages(messages=found, users=list(self.users.values()),
+            return raw.types.messages.Messages(messages=found, users=self.users_in(found),
                                                chats=list(self.chats.values()), topics=[])
         if isinstance(query, f.users.GetUsers):
             return [self._user(u.user_id, u.access_hash) for u in query.id

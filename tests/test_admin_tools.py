@@ -85,7 +85,7 @@ async def test_plugin_segment_keeps_only_reachable_known_users(admin_bot: BotDri
 
 async def test_unknown_and_malformed_segments_are_refused(admin_bot: BotDriver) -> None:
     bot = admin_bot
-    for spec, message in (("nosuch", "Unknown segment 'nosuch'"),
+    for spec, message in (("nosuch", "Unknown segment “nosuch”"),
                           ("active:abc", "needs a number of days"),
                           ("active:0", "needs a number of days"),
                           ("active:99999999999999999999", "needs a number of days"),

@@ -57,11 +57,12 @@ async def test_figures_reach_the_stats_hook_and_health(bot: BotDriver) -> None:
 
 
 async def test_user_summary_names_the_open_conversation(bot: BotDriver) -> None:
-    assert await bot.kernel.emit("user_summary", kernel=bot.kernel, user_id=11) == [
-        ["Inbox: no open conversation"]]
+    en = bot.kernel.texts("en")
+    [lines] = await bot.kernel.emit("user_summary", kernel=bot.kernel, user_id=11)
+    assert [en.text(line) for line in lines] == ["Inbox: no open conversation"]
     await bot.send("hello", user=bot.user(11))
     [lines] = await bot.kernel.emit("user_summary", kernel=bot.kernel, user_id=11)
-    assert lines == ["Inbox: #1 waiting for us, normal"]
+    assert [en.text(line) for line in lines] == ["Inbox: #1 waiting for us, normal"]
 
 
 @pytest.mark.bot_settings({"admin_inbox.remind_after_minutes": 30})

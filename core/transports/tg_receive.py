@@ -55,6 +55,7 @@ class Receiver:
         self._album_flush: asyncio.TimerHandle | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.accepting = False  # until `start`: the kernel may not be ready for updates
+        self._saved: dict[int, UpdateState] | None = None  # what the session holds, cached
 
     # ---- live updates -------------------------------------------------------------------------
 
@@ -126,14 +127,16 @@ class Receiver:
             old = merged.get(s.id) or UpdateState(s.id, None, None, None, None)
             merged[s.id] = UpdateState(s.id, _max(old.pts, s.pts), _max(old.qts, s.qts),
                                        _max(old.date, s.date), _max(old.seq, s.seq))
-        saved = {s.id: s for s in await self.client.storage.get_update_states(list(merged))}
+        if self._saved is None:
+            self._saved = {s.id: s for s in await self.client.storage.get_update_states()}
         for key, s in merged.items():
-            old = saved.get(key)
+            old = self._saved.get(key)
             if old is not None:  # never move backwards (a difference may overlap live ones)
                 merged[key] = UpdateState(key, _max(old.pts, s.pts), _max(old.qts, s.qts),
                                           _max(old.date, s.date), _max(old.seq, s.seq))
         if merged:
             await self.client.storage.set_update_state(list(merged.values()))
+            self._saved.update(merged)
 
     # ---- what was missed ----------------------------------------------------------------------
 
@@ -145,6 +148,7 @@ class Receiver:
             await self.client.storage.set_update_state(
                 UpdateState(0, state.pts, state.qts, state.date, state.seq))
             await self.client.storage.save()
+            self._saved = None
             return
         await self.recover()
 
@@ -183,6 +187,7 @@ class Receiver:
                     diff = await self.client.invoke(query)
                 except (errors.ChannelPrivate, errors.ChannelInvalid):
                     await self.client.storage.delete_update_state(state.id)  # the bot left
+                    self._saved = None
                     return
             else:
                 diff = await self.client.invoke(raw.functions.updates.GetDifference(

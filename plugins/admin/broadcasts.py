@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from core.errors import Unreachable, UserError
+from core.i18n import Text
 from core.models import utcnow
 from core.tasks import cancel_and_wait
 from core.types import Action, CopyMessage, EditMessage, SendMessage
@@ -39,7 +40,13 @@ from plugins.admin.models import (
     Broadcast,
     BroadcastDelivery,
 )
-from plugins.admin.progress import Counts, final_report, progress_buttons, progress_text
+from plugins.admin.progress import (
+    STATUS_WORDS,
+    Counts,
+    final_report,
+    progress_buttons,
+    progress_text,
+)
 from plugins.admin.service import AdminService, Segment
 
 if TYPE_CHECKING:
@@ -198,41 +205,45 @@ class Broadcaster:
     async def confirm(self, broadcast_id: int, progress: tuple[int, int]) -> int:
         row = await self._get(broadcast_id)
         if row.status != DRAFT:
-            raise UserError(f"Broadcast #{broadcast_id} is already {row.status}.")
+            word = STATUS_WORDS.get(row.status)
+            if word is None:
+                raise UserError(Text("admin-broadcast-not-draft", id=str(broadcast_id)))
+            raise UserError(Text("admin-broadcast-already", id=str(broadcast_id),
+                                 status=Text("admin-status-" + word)))
         # The audience is taken again now: the preview may be minutes old.
         audience = await self.admin.audience(Segment(row.segment, row.segment_value))
         if not await self.store.confirm(broadcast_id, audience, progress):
-            raise UserError(f"Broadcast #{broadcast_id} was already confirmed.")
+            raise UserError(Text("admin-broadcast-already-confirmed", id=str(broadcast_id)))
         self.start(broadcast_id)
         return len(audience)
 
     async def discard(self, broadcast_id: int) -> None:
         await self._get(broadcast_id)
         if not await self.store.move(broadcast_id, (DRAFT,), CANCELLED):
-            raise UserError(f"Broadcast #{broadcast_id} is no longer a draft.")
+            raise UserError(Text("admin-broadcast-not-draft", id=str(broadcast_id)))
 
     async def pause(self, broadcast_id: int) -> None:
         await self._get(broadcast_id)
         if not await self.store.move(broadcast_id, (RUNNING,), PAUSED):
-            raise UserError(f"Broadcast #{broadcast_id} is not running.")
+            raise UserError(Text("admin-broadcast-not-running", id=str(broadcast_id)))
 
     async def resume(self, broadcast_id: int) -> None:
         await self._get(broadcast_id)
         if not await self.store.move(broadcast_id, (PAUSED,), RUNNING):
-            raise UserError(f"Broadcast #{broadcast_id} is not paused.")
+            raise UserError(Text("admin-broadcast-not-paused", id=str(broadcast_id)))
         self.start(broadcast_id)
 
     async def cancel(self, broadcast_id: int) -> None:
         await self._get(broadcast_id)
         if not await self.store.move(broadcast_id, (RUNNING, PAUSED), CANCELLED):
-            raise UserError(f"Broadcast #{broadcast_id} has already ended.")
+            raise UserError(Text("admin-broadcast-ended", id=str(broadcast_id)))
         if not self.is_running(broadcast_id):
             await self._finish(broadcast_id, None)  # no runner will: say it here
 
     async def _get(self, broadcast_id: int) -> Broadcast:
         row = await self.store.get(broadcast_id)
         if row is None:
-            raise UserError(f"No broadcast #{broadcast_id}.")
+            raise UserError(Text("admin-no-broadcast", id=str(broadcast_id)))
         return row
 
     # ---- tasks --------------------------------------------------------------------------------
@@ -353,11 +364,12 @@ class Broadcaster:
                     rate: float | None = None) -> None:
         if row.progress_chat_id is None or row.progress_message_id is None:
             return
-        text = progress_text(row.id, Segment(row.segment, row.segment_value).label, status,
-                             counts, rate)
         try:
+            t = await self.kernel.texts_for(row.created_by)  # the admin who sent it
+            text = progress_text(t, row.id, Segment(row.segment, row.segment_value).label,
+                                 status, counts, rate)
             await self.kernel.send(EditMessage(row.progress_chat_id, row.progress_message_id,
-                                               text, progress_buttons(row.id, status)))
+                                               text, progress_buttons(t, row.id, status)))
         except Exception as exc:  # the progress message is a view: the broadcast goes on
             logger.warning("broadcast #{}: progress message not updated: {}", row.id, exc)
 
@@ -368,9 +380,10 @@ class Broadcaster:
         await self._show(row, row.status, counts)
         if row.status in (DONE, CANCELLED):
             try:
+                t = await self.kernel.texts_for(row.created_by)
                 await self.kernel.send(SendMessage(
                     row.progress_chat_id or row.created_by,
-                    final_report(row.id, row.status, counts, seconds)))
+                    final_report(t, row.id, row.status, counts, seconds)))
             except Exception as exc:
                 logger.warning("broadcast #{}: final report not sent: {}", row.id, exc)
         return str(row.status)

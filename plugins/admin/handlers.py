@@ -49,7 +49,7 @@ async def broadcast(ctx: Context) -> None:
     else:
         await ctx.reply(text or "")
     await ctx.reply(ctx.t("admin-broadcast-preview", id=str(broadcast_id),
-                          segment=segment.label, users=reach), confirm_buttons(broadcast_id))
+                          segment=segment.label, users=reach), confirm_buttons(ctx.t, broadcast_id))
 
 
 async def broadcast_button(ctx: Context) -> None:
@@ -87,8 +87,8 @@ async def broadcast_status(ctx: Context) -> None:
         raise UserError(Text("admin-no-broadcast", id=arg))
     counts = await service.store.counts(row.id)
     label = Segment(row.segment, row.segment_value).label
-    await ctx.reply(progress_text(row.id, label, row.status, counts),
-                    progress_buttons(row.id, row.status))
+    await ctx.reply(progress_text(ctx.t, row.id, label, row.status, counts),
+                    progress_buttons(ctx.t, row.id, row.status))
 
 
 # ---- users and bans --------------------------------------------------------------------------
@@ -217,18 +217,19 @@ def _show(value: Any, limit: int = 1000) -> str:
 async def stats(ctx: Context) -> None:
     """Users, activity and the plugins' figures"""
     figures = await ctx.service("admin").stats()
-    lines = [f"Users: {figures.total} (banned {figures.banned}, unreachable "
-             f"{figures.unreachable})",
-             f"Active: {figures.active_1d} today, {figures.active_7d} in 7 days, "
-             f"{figures.active_30d} in 30 days"]
+    t = ctx.t
+    lines = [t("admin-stats-users", total=figures.total, banned=figures.banned,
+               unreachable=figures.unreachable),
+             t("admin-stats-active", today=figures.active_1d, week=figures.active_7d,
+               month=figures.active_30d)]
     for name, value in figures.plugins.items():
         lines.append(f"{name}: {value}")
     lines.append("")
-    lines.append("Day         new  last seen")
+    lines.append(t("admin-stats-table"))
     for day, new, active in reversed(figures.days):
         if new or active:
             lines.append(f"{day.isoformat()}  {new:>4}  {active:>4}")
     await ctx.reply("\n".join(lines))
     if ctx.settings.admin.chart and chart.available():
         media = chart.render(figures.days)
-        await ctx.do(SendMedia(ctx.chat_id, media, caption="New and active users, 30 days"))
+        await ctx.do(SendMedia(ctx.chat_id, media, caption=t("admin-stats-chart")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.i18n import Translator
 from core.types import Button, Keyboard
 from plugins.admin.buttons import BroadcastButton, Verb
 from plugins.admin.models import CANCELLED, DONE, PAUSED, RUNNING
@@ -38,58 +39,64 @@ def bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
     return f"[{'█' * filled}{'░' * (width - filled)}] {int(share * 100)}%"
 
 
-def duration(seconds: float) -> str:
+def duration(t: Translator, seconds: float) -> str:
     seconds = max(0, round(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return t("admin-duration-s", s=seconds)
     minutes, seconds = divmod(seconds, 60)
     if minutes < 60:
-        return f"{minutes} min {seconds} s"
+        return t("admin-duration-min-s", min=minutes, s=seconds)
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min"
+    return t("admin-duration-h-min", h=hours, min=minutes)
 
 
 STATUS_WORDS = {RUNNING: "sending", PAUSED: "paused", CANCELLED: "cancelled", DONE: "finished"}
 
 
-def progress_text(broadcast_id: int, segment: str, status: str, counts: Counts,
+def progress_text(t: Translator, broadcast_id: int, segment: str, status: str, counts: Counts,
                   rate: float | None = None) -> str:
-    lines = [f"Broadcast #{broadcast_id} to {segment}: {STATUS_WORDS.get(status, status)}",
+    word = STATUS_WORDS.get(status)
+    lines = [t("admin-progress-title", id=str(broadcast_id), segment=segment,
+               status=t("admin-status-" + word) if word else status),
              bar(counts.processed, counts.total),
-             f"Sent {counts.sent} · Failed {counts.failed} · Remaining {counts.remaining} "
-             f"of {counts.total}"]
+             t("admin-progress-counts", sent=counts.sent, failed=counts.failed,
+               remaining=counts.remaining, total=counts.total)]
     if counts.interrupted:
-        lines.append(f"Interrupted by a restart (not sent again): {counts.interrupted}")
+        lines.append(t("admin-progress-interrupted", count=counts.interrupted))
     if status == RUNNING and rate:
-        lines.append(f"Rate {rate:.1f}/s · About {duration(counts.remaining / rate)} left")
+        lines.append(t("admin-progress-rate", rate=round(rate, 1),
+                       left=duration(t, counts.remaining / rate)))
     return "\n".join(lines)
 
 
-def progress_buttons(broadcast_id: int, status: str) -> Keyboard | None:
+def progress_buttons(t: Translator, broadcast_id: int, status: str) -> Keyboard | None:
     if status == RUNNING:
-        return [[Button("⏸ Pause", BroadcastButton(Verb.PAUSE, broadcast_id).pack()),
-                 Button("✖ Cancel", BroadcastButton(Verb.CANCEL, broadcast_id).pack())]]
+        return [[Button(t("admin-button-pause"), BroadcastButton(Verb.PAUSE, broadcast_id).pack()),
+                 Button(t("admin-button-cancel"),
+                        BroadcastButton(Verb.CANCEL, broadcast_id).pack())]]
     if status == PAUSED:
-        return [[Button("▶ Resume", BroadcastButton(Verb.RESUME, broadcast_id).pack()),
-                 Button("✖ Cancel", BroadcastButton(Verb.CANCEL, broadcast_id).pack())]]
+        return [[Button(t("admin-button-resume"),
+                        BroadcastButton(Verb.RESUME, broadcast_id).pack()),
+                 Button(t("admin-button-cancel"),
+                        BroadcastButton(Verb.CANCEL, broadcast_id).pack())]]
     return None
 
 
-def confirm_buttons(broadcast_id: int) -> Keyboard:
-    return [[Button("✅ Confirm", BroadcastButton(Verb.CONFIRM, broadcast_id).pack()),
-             Button("Discard", BroadcastButton(Verb.DISCARD, broadcast_id).pack())]]
+def confirm_buttons(t: Translator, broadcast_id: int) -> Keyboard:
+    return [[Button(t("admin-button-confirm"), BroadcastButton(Verb.CONFIRM, broadcast_id).pack()),
+             Button(t("admin-button-discard"),
+                    BroadcastButton(Verb.DISCARD, broadcast_id).pack())]]
 
 
-def final_report(broadcast_id: int, status: str, counts: Counts, seconds: float | None) -> str:
-    took = f" in {duration(seconds)}" if seconds is not None else ""
+def final_report(t: Translator, broadcast_id: int, status: str, counts: Counts,
+                 seconds: float | None) -> str:
     if status == DONE:
-        head = f"Broadcast #{broadcast_id} finished{took}."
+        head = (t("admin-report-done-in", id=str(broadcast_id), took=duration(t, seconds))
+                if seconds is not None else t("admin-report-done", id=str(broadcast_id)))
     else:
-        head = f"Broadcast #{broadcast_id} was cancelled; {counts.remaining} not sent."
-    lines = [head, f"Delivered: {counts.sent} of {counts.total}",
-             f"Failed: {counts.failed} (users who blocked the bot are marked and skipped "
-             "from now on)"]
+        head = t("admin-report-cancelled", id=str(broadcast_id), remaining=counts.remaining)
+    lines = [head, t("admin-report-delivered", sent=counts.sent, total=counts.total),
+             t("admin-report-failed", failed=counts.failed)]
     if counts.interrupted:
-        lines.append(f"Interrupted by a restart: {counts.interrupted} (at most once: "
-                     "may or may not have arrived)")
+        lines.append(t("admin-report-interrupted", count=counts.interrupted))
     return "\n".join(lines)

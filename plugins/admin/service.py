@@ -36,8 +36,7 @@ class Segment:
         name, _, value = spec.strip().partition(":")
         name, value = name.lower(), value.strip()
         if not SEGMENT_NAME.match(name) or len(value) > 64:
-            raise UserError(f"Bad segment '{spec[:40]}': use a name such as all, active:7 "
-                            "or tier:gold.")
+            raise UserError(Text("admin-bad-segment", segment=spec[:40]))
         return cls(name, value)
 
     @property
@@ -80,7 +79,7 @@ class AdminService:
         db = self.kernel.db
         if segment.name == "all":
             if segment.value:
-                raise UserError("The segment 'all' takes no value.")
+                raise UserError(Text("admin-segment-all-value"))
             return await db.run(lambda: [r.id for r in User.select(User.id)
                                          .where(_reachable()).order_by(User.id)])
         if segment.name == "active":
@@ -92,8 +91,7 @@ class AdminService:
         answers = await self.kernel.emit("segment_users", kernel=self.kernel,
                                          segment=segment.name, value=segment.value)
         if not answers:
-            raise UserError(f"Unknown segment '{segment.name}'. Built in: all, active:<days>; "
-                            "others come from enabled plugins (tier:<name>, buyers, ...).")
+            raise UserError(Text("admin-unknown-segment", segment=segment.name))
         wanted = sorted({int(uid) for answer in answers for uid in answer})
         return await db.run(self._only_reachable, wanted)
 
@@ -185,8 +183,7 @@ def _per_day(column: peewee.Field, since: datetime) -> dict[date, int]:
 
 def _days(value: str) -> int:
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_ACTIVE_DAYS:
-        raise UserError(f"The segment 'active' needs a number of days from 1 to "
-                        f"{MAX_ACTIVE_DAYS}, as in active:7.")
+        raise UserError(Text("admin-segment-days", maximum=MAX_ACTIVE_DAYS))
     return int(value)
 
 

@@ -19,6 +19,7 @@ import peewee
 from loguru import logger
 
 from core.errors import Unreachable, UserError
+from core.i18n import Text
 from core.models import utcnow
 from core.pagination import Page
 from core.records import create_once
@@ -68,7 +69,7 @@ class InboxService:
     async def get(self, conv_id: int) -> ConversationView:
         row = await self.db.run(Conversation.get_or_none, Conversation.id == conv_id)
         if row is None:
-            raise UserError(f"There is no conversation #{conv_id}.")
+            raise UserError(Text("inbox-no-conversation", id=str(conv_id)))
         return _view(row)
 
     async def history(self, conv_id: int, limit: int | None = None) -> list[MessageView]:
@@ -205,12 +206,12 @@ class InboxService:
         """Send an operator's answer to the user, then record it."""
         text = text.strip() if media is None else text
         if media is None and not text:
-            raise UserError("An answer needs some text.")
+            raise UserError(Text("inbox-answer-empty"))
         if len(text) > (views.CAPTION_LIMIT if media else views.TEXT_LIMIT):
-            raise UserError(f"That answer is too long ({len(text)} characters).")
+            raise UserError(Text("inbox-answer-too-long", length=len(text)))
         conv = await self.get(conv_id)
         if conv.status == "closed":
-            raise UserError(f"Conversation #{conv_id} is closed. Reopen it to answer.")
+            raise UserError(Text("inbox-reopen-to-answer", id=str(conv_id)))
         shown = f"{admin_name}: {text}" if self.options.show_admin_name and text else text
         try:
             if media is None:
@@ -220,7 +221,7 @@ class InboxService:
                 await self.kernel.send(SendMedia(conv.user_id, media,
                                                  views.fit(shown, views.CAPTION_LIMIT)))
         except Unreachable:
-            raise UserError(f"The user of #{conv_id} blocked the bot; nothing was sent.") from None
+            raise UserError(Text("inbox-user-blocked", id=str(conv_id))) from None
         now = self.now()
 
         def record() -> ConversationView:
@@ -249,7 +250,7 @@ class InboxService:
 
         if not await self.db.transaction(work):
             conv = await self.get(conv_id)
-            raise UserError(f"Conversation #{conv.id} is already closed.")
+            raise UserError(Text("inbox-already-closed", id=str(conv.id)))
         conv = await self.get(conv_id)
         await self._tell_user(conv.user_id, self.options.closed_text, "inbox-closed")
         return conv
@@ -274,31 +275,31 @@ class InboxService:
                             .where((Conversation.id == conv_id)
                                    & (Conversation.status == "closed")).execute())
             except peewee.IntegrityError:
-                raise UserError("This user already has another open conversation.") from None
+                raise UserError(Text("inbox-another-open")) from None
 
         if not await self.db.transaction(work):
             conv = await self.get(conv_id)
-            raise UserError(f"Conversation #{conv.id} is not closed.")
+            raise UserError(Text("inbox-not-closed", id=str(conv.id)))
         return await self.get(conv_id)
 
     async def set_priority(self, conv_id: int, level: int) -> ConversationView:
         if not 0 <= level < len(PRIORITIES):
-            raise UserError("Unknown priority.")
+            raise UserError(Text("inbox-unknown-priority"))
         updated = await self.db.transaction(
             lambda: Conversation.update(priority=level, priority_manual=True)
             .where(Conversation.id == conv_id).execute())
         if not updated:
-            raise UserError(f"There is no conversation #{conv_id}.")
+            raise UserError(Text("inbox-no-conversation", id=str(conv_id)))
         return await self.get(conv_id)
 
     async def assign(self, conv_id: int, admin_id: int) -> ConversationView:
         if not self.kernel.is_admin(admin_id):
-            raise UserError(f"{admin_id} is not one of the bot's admins.")
+            raise UserError(Text("inbox-not-an-admin", admin=str(admin_id)))
         updated = await self.db.transaction(
             lambda: Conversation.update(assigned_to=admin_id)
             .where(Conversation.id == conv_id).execute())
         if not updated:
-            raise UserError(f"There is no conversation #{conv_id}.")
+            raise UserError(Text("inbox-no-conversation", id=str(conv_id)))
         return await self.get(conv_id)
 
     # ---- to the operators ---------------------------------------------------------------------
@@ -344,9 +345,10 @@ class InboxService:
 
     async def route(self, received: Received, text: str, media: Media | None) -> None:
         conv = received.conversation
-        head = views.header(conv, await self.sender_name(conv.user_id))
+        t = self.kernel.texts()  # the operators' chat: the bot's default language
+        head = views.header(conv, await self.sender_name(conv.user_id), t)
         body = f"{head}\n\n{text}" if text else head
-        await self.to_operators(conv.id, body, media, views.routed_buttons(conv.id))
+        await self.to_operators(conv.id, body, media, views.routed_buttons(conv.id, t))
         if received.new_thread:
             await self._tell_user(conv.user_id, self.options.received_text, "inbox-received")
 
@@ -381,8 +383,10 @@ class InboxService:
         due = await self.db.transaction(work)
         for conv in due:
             name = await self.sender_name(conv.user_id)
-            await self.to_operators(conv.id, "Reminder: " + views.queue_line(conv, name, now),
-                                    buttons=views.routed_buttons(conv.id))
+            t = self.kernel.texts()
+            await self.to_operators(conv.id, t("inbox-reminder",
+                                               line=views.queue_line(conv, name, now, t)),
+                                    buttons=views.routed_buttons(conv.id, t))
         return [c.id for c in due]
 
     async def _remind_forever(self) -> None:
@@ -425,8 +429,10 @@ class InboxService:
 
         return await self.db.run(work)
 
-    async def summary(self, user_id: int) -> list[str]:
+    async def summary(self, user_id: int) -> list[str | Text]:
         conv = await self.live_for_user(user_id)
         if conv is None:
-            return ["Inbox: no open conversation"]
-        return [f"Inbox: #{conv.id} {views.STATUS_WORDS[conv.status]}, {conv.priority_name}"]
+            return [Text("inbox-summary-none")]
+        return [Text("inbox-summary", id=str(conv.id),
+                     status=Text("inbox-status-" + conv.status),
+                     priority=Text("inbox-priority-" + conv.priority_name))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.i18n import Translator
 from core.pagination import Page, add_nav
 from core.types import Button, Keyboard, keyboard
 from plugins.admin_inbox.buttons import Act, OnConversation, QueuePage, SetPriority
@@ -48,13 +49,13 @@ def fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def minutes(seconds: float) -> str:
+def minutes(seconds: float, t: Translator) -> str:
     m = int(seconds // 60)
     if m < 60:
-        return f"{m} min"
+        return t("inbox-minutes", minutes=m)
     if m < 48 * 60:
-        return f"{m // 60} h {m % 60} min"
-    return f"{m // 1440} d"
+        return t("inbox-hours", hours=m // 60, minutes=m % 60)
+    return t("inbox-days", days=m // 1440)
 
 
 def who(user_id: int, first_name: str | None, username: str | None) -> str:
@@ -62,43 +63,51 @@ def who(user_id: int, first_name: str | None, username: str | None) -> str:
     return f"{name} (@{username}, id {user_id})" if username else f"{name} (id {user_id})"
 
 
-def header(conv: ConversationView, sender: str) -> str:
-    return f"#{conv.id} · {sender} · {conv.priority_name}"
+def priority(t: Translator, level: int) -> str:
+    return t("inbox-priority-" + PRIORITIES[level])
 
 
-def routed_buttons(conv_id: int) -> Keyboard:
-    return keyboard([Button("Reply", data(Act.REPLY, conv_id)),
-                     Button("Close", data(Act.CLOSE, conv_id)),
-                     Button("Priority", data(Act.PRIORITY, conv_id))])
+def status(t: Translator, name: str) -> str:
+    return t("inbox-status-" + name)
 
 
-def priority_buttons(conv_id: int) -> Keyboard:
-    return keyboard([Button(name.capitalize(), SetPriority(conv_id, level).pack())
-                     for level, name in enumerate(PRIORITIES)])
+def header(conv: ConversationView, sender: str, t: Translator) -> str:
+    return f"#{conv.id} · {sender} · {priority(t, conv.priority)}"
 
 
-def card_buttons(conv: ConversationView, banned: bool) -> Keyboard:
-    open_or_close = (Button("Reopen", data(Act.REOPEN, conv.id)) if conv.status == "closed"
-                     else Button("Close", data(Act.CLOSE, conv.id)))
-    ban = (Button("Unban", data(Act.UNBAN, conv.id)) if banned
-           else Button("Ban", data(Act.BAN, conv.id)))
-    return keyboard([Button("Reply", data(Act.REPLY, conv.id)), open_or_close,
-                     Button("Priority", data(Act.PRIORITY, conv.id))],
-                    [Button("Assign to me", data(Act.ASSIGN, conv.id)), ban])
+def routed_buttons(conv_id: int, t: Translator) -> Keyboard:
+    return keyboard([Button(t("inbox-button-reply"), data(Act.REPLY, conv_id)),
+                     Button(t("inbox-button-close"), data(Act.CLOSE, conv_id)),
+                     Button(t("inbox-button-priority"), data(Act.PRIORITY, conv_id))])
 
 
-STATUS_WORDS = {"open": "waiting for us", "waiting": "waiting for the user", "closed": "closed"}
+def priority_buttons(conv_id: int, t: Translator) -> Keyboard:
+    return keyboard([Button(priority(t, level).capitalize(), SetPriority(conv_id, level).pack())
+                     for level in range(len(PRIORITIES))])
+
+
+def card_buttons(conv: ConversationView, banned: bool, t: Translator) -> Keyboard:
+    open_or_close = (Button(t("inbox-button-reopen"), data(Act.REOPEN, conv.id))
+                     if conv.status == "closed"
+                     else Button(t("inbox-button-close"), data(Act.CLOSE, conv.id)))
+    ban = (Button(t("inbox-button-unban"), data(Act.UNBAN, conv.id)) if banned
+           else Button(t("inbox-button-ban"), data(Act.BAN, conv.id)))
+    return keyboard([Button(t("inbox-button-reply"), data(Act.REPLY, conv.id)), open_or_close,
+                     Button(t("inbox-button-priority"), data(Act.PRIORITY, conv.id))],
+                    [Button(t("inbox-button-assign"), data(Act.ASSIGN, conv.id)), ban])
 
 
 def card(conv: ConversationView, sender: str, history: list[MessageView], now: datetime,
-         assignee: str | None) -> str:
-    lines = [header(conv, sender),
-             f"Status: {STATUS_WORDS[conv.status]} · assigned: {assignee or 'nobody'}"]
+         assignee: str | None, t: Translator) -> str:
+    lines = [header(conv, sender, t),
+             t("inbox-card-status", status=status(t, conv.status),
+               assignee=assignee or t("inbox-nobody"))]
     if conv.waiting_since is not None and conv.status == "open":
-        lines.append(f"Waiting {minutes((now - conv.waiting_since).total_seconds())}")
+        lines.append(t("inbox-card-waiting",
+                       wait=minutes((now - conv.waiting_since).total_seconds(), t)))
     lines.append("")
     if not history:
-        lines.append("(no messages)")
+        lines.append(t("inbox-no-messages"))
     for m in history:
         arrow = "→" if m.direction == "in" else "←"
         media = f"[{m.media_kind}] " if m.media_kind else ""
@@ -106,17 +115,17 @@ def card(conv: ConversationView, sender: str, history: list[MessageView], now: d
     return fit("\n".join(lines), TEXT_LIMIT)
 
 
-def queue_line(conv: ConversationView, sender: str, now: datetime) -> str:
+def queue_line(conv: ConversationView, sender: str, now: datetime, t: Translator) -> str:
     if conv.status == "open" and conv.waiting_since is not None:
-        wait = "waiting " + minutes((now - conv.waiting_since).total_seconds())
+        wait = t("inbox-waiting", wait=minutes((now - conv.waiting_since).total_seconds(), t))
     else:
-        wait = STATUS_WORDS[conv.status]
-    return f"#{conv.id} {conv.priority_name} · {sender} · {wait}"
+        wait = status(t, conv.status)
+    return f"#{conv.id} {priority(t, conv.priority)} · {sender} · {wait}"
 
 
-def queue_buttons(convs: list[tuple[ConversationView, str]], page: Page[ConversationView]
-                  ) -> Keyboard:
-    rows: list[list[Button]] = [[Button(fit(f"#{c.id} {c.priority_name} · {name}", 60),
+def queue_buttons(convs: list[tuple[ConversationView, str]], page: Page[ConversationView],
+                  t: Translator) -> Keyboard:
+    rows: list[list[Button]] = [[Button(fit(f"#{c.id} {priority(t, c.priority)} · {name}", 60),
                                         data(Act.VIEW, c.id))] for c, name in convs]
-    add_nav(rows, page, lambda n: QueuePage(n + 1).pack())
+    add_nav(rows, page, lambda n: QueuePage(n + 1).pack(), t)
     return rows

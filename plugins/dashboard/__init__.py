@@ -16,9 +16,9 @@ from dynaconf import Validator
 from core.context import Context
 from core.errors import UserError
 from core.hookspecs import hookimpl
+from core.i18n import Text
 from core.kernel import Kernel
 from core.types import Command, Update
-from plugins.dashboard import texts
 from plugins.dashboard.models import MODELS
 from plugins.dashboard.server import Dashboard, Options
 
@@ -63,13 +63,18 @@ def register_services(kernel: Kernel) -> dict[str, Any]:
 async def dashboard_command(ctx: Context) -> None:
     """A one-time login link to the web dashboard"""
     if not ctx.user.is_admin:
-        raise UserError("This is for the bot's admins only.")
+        raise UserError(Text("error-admins-only"))
     dash: Dashboard = ctx.service("dashboard")
     if not dash.running:
-        raise UserError(texts.NOT_RUNNING)
+        raise UserError(Text("dashboard-not-running"))
     url = await dash.login_link(ctx.user.id)
-    await ctx.reply(texts.LINK_MESSAGE.format(minutes=max(1, dash.options.link_ttl // 60),
-                                              url=url))
+    await ctx.reply(ctx.t("dashboard-link", minutes=max(1, dash.options.link_ttl // 60),
+                          url=url))
+
+
+@hookimpl
+def register_texts() -> str:
+    return str(Path(__file__).resolve().parent / "locales")
 
 
 @hookimpl

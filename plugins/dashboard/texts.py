@@ -6,10 +6,7 @@ Telegram); these are the dashboard's own words.
 
 from __future__ import annotations
 
-# ---- /dashboard in Telegram -------------------------------------------------------------------
-LINK_MESSAGE = ("Your dashboard login link, for one use within {minutes} minutes:\n{url}\n"
-                "Do not share it: it logs in as you.")
-NOT_RUNNING = "The dashboard is not running right now; see the logs."
+# /dashboard in Telegram speaks the admin's language: see locales/ (dashboard-link, ...).
 
 # ---- logging in -------------------------------------------------------------------------------
 LINK_INVALID = "This login link is not valid. Send /dashboard to the bot for a new one."
