@@ -1,5 +1,7 @@
-"""`python -m core [--root DIR] [run|console|migrate|plugins|doctor|health|journal|texts|demo|
-export|backup|restore]`. `run` is the default.
+"""`python -m core [--root DIR] [run|console|receiver|worker|migrate|plugins|doctor|health|
+journal|texts|demo|export|backup|restore]`. `run` is the default: the embedded bot,
+receiving and handling in one process. `receiver` and `worker --name NAME` spread one bot
+over processes through `pipeline.broker` (Redis).
 
 Exit status 2 means the configuration is wrong; nothing was opened. Status 1 is a failure an
 operator can fix, printed as one line with the fix (core/failures.py).
@@ -18,7 +20,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from core import config, failures, lifecycle, logs, migrate, operations, plugins, preflight
+from core import (
+    config,
+    failures,
+    lifecycle,
+    logs,
+    migrate,
+    operations,
+    plugins,
+    preflight,
+    roles,
+)
 from core.db import Database
 from core.errors import ConfigError, Fatal, PluginError
 from core.kernel import Kernel
@@ -79,6 +91,79 @@ def cmd_run(args: argparse.Namespace, console: bool = False) -> int:
     with lock, contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(kernel, transport, args.script))
     return 0
+
+
+# ---- receiver / worker ---------------------------------------------------------------------------
+
+
+def _needs_broker(kernel: Kernel, role: str) -> bool:
+    if kernel.settings.pipeline.broker:
+        return True
+    print(f"The {role} role needs a broker: set pipeline.broker = \"redis://...\" in "
+          "settings.toml (or BOT_PIPELINE__BROKER); `python -m core` alone runs everything "
+          "in one process.", file=sys.stderr)
+    return False
+
+
+def cmd_receiver(args: argparse.Namespace) -> int:
+    kernel = configure()
+    if not _needs_broker(kernel, "receiver"):
+        return 2
+    if not kernel.settings.telegram.bot_token:
+        print("The receiver needs telegram.bot_token (and api_id, api_hash) in .secrets.toml.",
+              file=sys.stderr)
+        return 2
+    from core.transports.telegram import TelegramTransport
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(roles.serve_receiver(kernel, TelegramTransport(kernel)))
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    kernel = configure()
+    if not _needs_broker(kernel, "worker"):
+        return 2
+    if kernel.settings.telegram.bot_token:
+        from core.transports.telegram import TelegramTransport
+
+        transport: Any = TelegramTransport(kernel, roles.sending_client(kernel, args.name))
+    else:
+        from core.transports.console import ConsoleTransport
+
+        transport = ConsoleTransport(kernel)  # no token: replies printed, for trying it out
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(roles.serve_worker(kernel, transport, args.name))
+    return 0
+
+
+# ---- journal (the broker's dead letters) --------------------------------------------------------
+
+
+def _broker_journal(kernel: Kernel, args: argparse.Namespace) -> int:
+    """`journal` when the journal is the broker (pipeline.broker): its dead letters."""
+    from core.broker import RedisJournal
+
+    async def run() -> int:
+        broker = RedisJournal.from_settings(kernel.settings)
+        try:
+            if args.action == "counts":
+                print(json.dumps(await broker.counts()))
+            elif args.action == "list":
+                for entry in await broker.list(limit=args.limit):
+                    print(f"{entry.id}  {entry.key}  chat {entry.update.chat.id}  "
+                          f"{entry.attempts} attempts  {kernel.redact(entry.error or '')[:200]}")
+            else:
+                replayed = await broker.replay(args.id or "")
+                if replayed is None:
+                    print(f"No dead letter {args.id}.", file=sys.stderr)
+                    return 1
+                print(f"replayed {replayed.key} as {replayed.id}")
+            return 0
+        finally:
+            await broker.close()
+
+    return asyncio.run(run())
 
 
 # ---- migrate -----------------------------------------------------------------------------------
@@ -177,6 +262,28 @@ def cmd_doctor(args: argparse.Namespace) -> int:
             report(True, f"{what}: Redis reachable")
         except Fatal as exc:
             report(False, exc.what, exc.fix)
+    extra: list[tuple[str, str | None]] = [
+        ("broker", s.pipeline.broker or None),
+        ("outbound flood budget",
+         s.outbound.storage if s.outbound.storage.startswith("redis") else None)]
+    for what, maybe_url in extra:
+        if maybe_url is None:
+            continue
+        url = maybe_url
+        try:
+            import redis
+
+            client = redis.Redis.from_url(url, socket_timeout=2)
+            version = str(client.info("server")["redis_version"])
+            where = url.rsplit("@", 1)[-1]  # never the password
+            if what == "broker" and roles.version_tuple(version) < roles.BROKER_REDIS:
+                report(False, f"broker: Redis {version} at {where} lacks XAUTOCLAIM",
+                       "use Redis 6.2 or newer")
+            else:
+                report(True, f"{what}: Redis {version} reachable")
+        except Exception as exc:
+            report(False, f"{what}: Redis at {url.rsplit('@', 1)[-1]}: {type(exc).__name__}",
+                   "start Redis or fix the URL")
     if s.telegram.bot_token:
         from core.config import BOT_TOKEN
 
@@ -232,6 +339,11 @@ def cmd_journal(args: argparse.Namespace) -> int:
     from core.models import JournalEntry
 
     kernel = configure()
+    if kernel.settings.pipeline.broker:
+        return _broker_journal(kernel, args)
+    if args.id is not None and not str(args.id).isdigit():
+        print(f"no finished journal entry {args.id}", file=sys.stderr)
+        return 1
     db = Database.from_settings(kernel.settings, kernel.root)
     db.bind([JournalEntry])
     journal = SqlJournal(db)
@@ -242,12 +354,15 @@ def cmd_journal(args: argparse.Namespace) -> int:
             if args.id is None:
                 print("usage: python -m core journal replay ID", file=sys.stderr)
                 return 2
-            entry = await journal.replay(args.id)
+            entry = await journal.replay(int(args.id))
             if entry is None:
                 print(f"no finished journal entry {args.id}", file=sys.stderr)
                 return 1
             print(f"entry {entry.id} ({entry.key}) is pending again: the running bot handles "
                   "it shortly")
+            return 0
+        if args.action == "counts":
+            print(json.dumps(await journal.counts()))
             return 0
         entries = await journal.list(args.state, args.limit)
         for e in entries:
@@ -319,14 +434,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                            ("console", "chat with the bot in this terminal")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--script", help="play a file of chat lines, then stop")
+    sub.add_parser("receiver", help="receive Telegram updates onto pipeline.broker; handle none")
+    p = sub.add_parser("worker", help="handle updates from pipeline.broker, send replies")
+    p.add_argument("--name", required=True, help="this worker's name, unique among workers")
     p = sub.add_parser("migrate", help="apply pending migrations")
     p.add_argument("--plan", action="store_true", help="only list pending migrations")
     sub.add_parser("plugins", help="list available and enabled plugins with their commands")
     sub.add_parser("doctor", help="check settings, database, migrations, Redis")
     sub.add_parser("health", help="print the health checks as JSON")
-    p = sub.add_parser("journal", help="list dead letters (or other entries), replay one")
-    p.add_argument("action", choices=("list", "replay"))
-    p.add_argument("id", nargs="?", type=int, help="the entry to replay")
+    p = sub.add_parser("journal", help="list dead letters (or other entries), replay one, "
+                                       "counts; the broker's when pipeline.broker is set")
+    p.add_argument("action", choices=("list", "replay", "counts"))
+    p.add_argument("id", nargs="?", help="the entry to replay")
     p.add_argument("--state", choices=("dead", "pending", "done"), default="dead")
     p.add_argument("--limit", type=int, default=50)
     p = sub.add_parser("texts", help="check the catalogues against the code, or extract keys")
@@ -342,6 +461,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[], int]] = {
         "run": lambda: cmd_run(args),
         "console": lambda: cmd_run(args, console=True),
+        "receiver": lambda: cmd_receiver(args),
+        "worker": lambda: cmd_worker(args),
         "migrate": lambda: cmd_migrate(args),
         "plugins": lambda: cmd_plugins(args),
         "doctor": lambda: cmd_doctor(args),

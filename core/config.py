@@ -48,6 +48,15 @@ def _is_int_list(value: Any) -> bool:
                                            for v in value)
 
 
+def _memory_or_redis(value: Any) -> bool:
+    return isinstance(value, str) and (value == "memory" or value.startswith(("redis://",
+                                                                           "rediss://")))
+
+
+def _empty_or_redis(value: Any) -> bool:
+    return value == "" or (_memory_or_redis(value) and value != "memory")
+
+
 def _is_language_list(value: Any) -> bool:
     return (isinstance(value, list) and bool(value)
             and all(isinstance(v, str) and re.fullmatch(r"[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})?", v)
@@ -113,6 +122,16 @@ CORE_VALIDATORS: list[Validator] = [
     Validator("pipeline.lease", default=300.0, is_type_of=(int, float), gt=0),
     Validator("pipeline.poll_interval", default=5.0, is_type_of=(int, float), gte=0),
     Validator("pipeline.keep_done", default=86_400, is_type_of=int, gte=60),
+    Validator("outbound.storage", default="memory", condition=_memory_or_redis,
+              messages={"condition": "outbound.storage must be \"memory\" or a redis:// URL"}),
+    Validator("outbound.shared_margin", default=0.05, is_type_of=(int, float), gte=0, lte=1),
+    Validator("pipeline.broker", default="", condition=_empty_or_redis,
+              messages={"condition": "pipeline.broker must be empty (the embedded journal) or "
+                                     "a redis:// URL"}),
+    Validator("pipeline.shards", default=16, is_type_of=int, gte=1, lte=1024),
+    Validator("pipeline.claim_after", default=30, is_type_of=(int, float), gte=1, lte=3600),
+    Validator("pipeline.max_backlog", default=10_000, is_type_of=int, gte=1),
+    Validator("pipeline.worker_concurrency", default=64, is_type_of=int, gte=1, lte=10_000),
     Validator("logging.level", default="INFO",
               is_in=["TRACE", "DEBUG", "INFO", "SUCCESS", "WARNING", "ERROR", "CRITICAL"],
               messages={"operations": "{name} must be a level such as \"INFO\" or \"DEBUG\""}),

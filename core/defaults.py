@@ -154,3 +154,18 @@ def health_checks(kernel: Kernel) -> list[HealthCheck]:
     return [HealthCheck("database", database), HealthCheck("cache", cache),
             HealthCheck("outbox", outbox), HealthCheck("updates", updates),
             HealthCheck("journal", journal)]
+
+
+@hookimpl(trylast=True)
+def stats(kernel: Kernel) -> Any:
+    if kernel.broker is None:
+        return None
+    from core.workers import report
+
+    async def figures() -> dict[str, Any]:
+        found = await report(kernel.broker)  # type: ignore[arg-type]
+        for worker in found["workers"].values():
+            worker.pop("shard_list")  # numbers only: they become Prometheus gauges
+        return {"broker": found}
+
+    return figures()

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pluggy
 from dynaconf import Dynaconf
@@ -31,16 +31,21 @@ from core.clock import Clock, RealClock
 from core.db import Database
 from core.dispatch import Dispatcher, Routes
 from core.errors import ConfigError, PluginError, UserError
+from core.flood import SharedPacer
 from core.journal import Journal, SqlJournal
 from core.models import MODELS
 from core.outage import Outage
 from core.outbox import Outbox
 from core.pipeline import Pipeline, PipelineSettings
-from core.ratelimit import InboundLimiter, Pacer
+from core.ratelimit import InboundLimiter, Pacer, Pacing
 from core.redaction import Redactor
 from core.runtime import RuntimeSettings
 from core.types import Action, Command, HealthCheck, Sent, Update
 from core.users import Users
+
+if TYPE_CHECKING:
+    from core.broker import RedisJournal
+    from core.workers import Receiver
 
 
 class Transport(Protocol):
@@ -70,6 +75,9 @@ class Kernel:
         self._listening: dict[str, bool] = {}
         self._warned_no_charge = False
         self.redact = Redactor(())  # replaced once settings are validated
+        # The receiver role (core/roles.py): updates go onto the broker, handled elsewhere.
+        self.receiver: Receiver | None = None
+        self.broker: RedisJournal | None = None  # receiver and workers: the shared journal
         self.texts: i18n.Texts  # set by configure(), with the settings
 
     # ---- configuration (nothing opened yet) ---------------------------------------------------
@@ -188,7 +196,7 @@ class Kernel:
         self.redis_outage = Outage("redis", "process memory")
         self.cache = cache_module.from_settings(s, self.redis_outage)
         self.limiter = InboundLimiter(s.ratelimit.storage, self.redis_outage)
-        pacer = Pacer.from_settings(s, self.clock) if s.outbound.enabled else None
+        pacer = self._pacer() if s.outbound.enabled else None
         self.outbox = Outbox(self.transport.execute, self.clock, pacer, self._unreachable,
                              getattr(self.transport, "expand", None))
         self.users = Users(self.db, self.cache, self.admins)
@@ -216,6 +224,13 @@ class Kernel:
         logger.info("kernel started: plugins {}, {} commands, database {}",
                     ", ".join(p.name for p in self.plugins), len(self.routes.commands),
                     self.db.kind)
+
+    def _pacer(self) -> Pacing:
+        local = Pacer.from_settings(self.settings, self.clock)
+        if self.settings.outbound.storage.startswith("redis"):
+            # Several processes send with one token: Telegram counts them together.
+            return SharedPacer.from_settings(self.settings, local)
+        return local
 
     async def stop(self) -> None:
         """Take no more updates; let those in flight and the outbox finish within

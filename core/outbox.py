@@ -19,7 +19,7 @@ from loguru import logger
 
 from core.clock import Clock
 from core.errors import NotModified, RetryAfter, Unreachable
-from core.ratelimit import Pacer
+from core.ratelimit import Pacing
 from core.types import Action, Sent
 
 Execute = Callable[[Action], Awaitable[Sent]]
@@ -39,7 +39,7 @@ class Outbox:
         self,
         execute: Execute,
         clock: Clock,
-        pacer: Pacer | None = None,
+        pacer: Pacing | None = None,
         on_unreachable: Callable[[int], Awaitable[None]] | None = None,
         expand: Callable[[Action], list[Action]] | None = None,
     ) -> None:
@@ -147,7 +147,7 @@ class Outbox:
                     await self.clock.sleep(wait)
                     continue
                 if self.pacer is not None:
-                    wait, booked = self.pacer.reserve(chat_id)
+                    wait, booked = await self.pacer.acquire(chat_id)
                     if wait > 0:
                         await self.clock.sleep(wait)
                     if not booked or self._pause_left(chat_id) > 0:
@@ -161,6 +161,8 @@ class Outbox:
                         self._paused_all_until = max(self._paused_all_until, until)
                     else:
                         self._paused_until[chat_id] = until
+                    if self.pacer is not None:  # a shared pacer tells the other processes
+                        await self.pacer.pause(None if exc.scope_all else chat_id, exc.seconds)
                     logger.warning("flood wait {}s for {}", exc.seconds,
                                    "every chat" if exc.scope_all else f"chat {chat_id}")
                     continue
@@ -196,3 +198,5 @@ class Outbox:
         """Wait for queued actions to go out, then stop."""
         while self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        if self.pacer is not None:
+            await self.pacer.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from limits import RateLimitItem, parse
 from limits.aio.strategies import MovingWindowRateLimiter
@@ -65,6 +65,16 @@ class InboundLimiter:
 
     async def clear(self) -> None:
         await self.storage.reset()
+
+
+class Pacing(Protocol):
+    """What the outbox asks of a pacer: this one, or the shared one in core/flood.py."""
+
+    async def acquire(self, chat_id: int) -> tuple[float, bool]: ...
+
+    async def pause(self, chat_id: int | None, seconds: float) -> None: ...
+
+    async def close(self) -> None: ...
 
 
 @dataclass(slots=True)
@@ -138,6 +148,16 @@ class Pacer:
             b.book(at)
         self._forget_idle(now)
         return at - now, True
+
+    async def acquire(self, chat_id: int) -> tuple[float, bool]:
+        """`reserve`, as the outbox calls every pacer (the shared one asks Redis)."""
+        return self.reserve(chat_id)
+
+    async def pause(self, chat_id: int | None, seconds: float) -> None:
+        """A FloodWait: the outbox itself holds the chat; only a shared pacer tells others."""
+
+    async def close(self) -> None:
+        pass
 
     def _forget_idle(self, now: float) -> None:
         # Buckets whose slots are all in the past carry no state worth keeping.

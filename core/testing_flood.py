@@ -60,7 +60,10 @@ class FloodServer:
         if not isinstance(query, SENDING):
             return
         peer = getattr(query, "peer", None) or query.to_peer
-        chat_id = peer_id(peer)
+        self.accept(peer_id(peer), getattr(query, "message", "") or "")
+
+    def accept(self, chat_id: int, text: str) -> None:
+        """One send to `chat_id`: recorded, or refused with `FloodWait`."""
         now = self.clock.now()
         eps = 1e-6
         for scope in (None, chat_id):
@@ -84,7 +87,7 @@ class FloodServer:
             self._group_recent[chat_id] = [*recent, now]
         self._chat_tat[chat_id] = max(tat, now) + self.chat_interval
         self._recent.append(now)
-        self.delivered.append(Delivered(now, chat_id, getattr(query, "message", "") or ""))
+        self.delivered.append(Delivered(now, chat_id, text))
 
     def max_per_second(self) -> int:
         """The most sends accepted within any one-second window."""
@@ -95,3 +98,72 @@ class FloodServer:
                 start += 1
             best = max(best, end - start + 1)
         return best
+
+
+class SharedFloodServer:
+    """One `FloodServer` for several processes (the workers of one bot), on a local TCP port,
+    in a thread of the test process: each worker's OfflineClient gets `remote(address)` as
+    its `on_request`, so the limits are enforced on what all of them send together, timed
+    where the requests arrive.
+
+        with SharedFloodServer() as flood:
+            ... start workers with flood.address ...
+        assert flood.server.max_per_second() <= 30
+    """
+
+    def __init__(self) -> None:
+        import socketserver
+        import threading
+
+        from core.clock import RealClock
+
+        self.server = FloodServer(RealClock())
+        lock = threading.Lock()
+        flood = self.server
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self) -> None:
+                for line in self.rfile:
+                    chat_id, _, text = line.decode().rstrip("\n").partition(" ")
+                    with lock:
+                        try:
+                            flood.accept(int(chat_id), text)
+                            answer = "ok\n"
+                        except pyrogram.errors.FloodWait as exc:
+                            answer = f"wait {exc.value}\n"
+                    self.wfile.write(answer.encode())
+
+        socketserver.ThreadingTCPServer.daemon_threads = True
+        self._tcp = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+        self.address = "{}:{}".format(*self._tcp.server_address)
+        self._thread = threading.Thread(target=self._tcp.serve_forever, daemon=True)
+
+    def __enter__(self) -> SharedFloodServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._tcp.shutdown()
+        self._tcp.server_close()
+
+
+def remote(address: str) -> Any:
+    """An `on_request` for an OfflineClient that asks a `SharedFloodServer` about each send
+    (one blocking round trip on the loopback: a test double, never production code)."""
+    import socket
+
+    host, port = address.rsplit(":", 1)
+    conn = socket.create_connection((host, int(port)))
+    reader = conn.makefile("rb")
+
+    def on_request(query: Any) -> None:
+        if not isinstance(query, SENDING):
+            return
+        peer = getattr(query, "peer", None) or query.to_peer
+        text = (getattr(query, "message", "") or "").replace("\n", " ")
+        conn.sendall(f"{peer_id(peer)} {text}\n".encode())
+        answer = reader.readline().decode().split()
+        if answer and answer[0] == "wait":
+            raise pyrogram.errors.FloodWait(value=int(answer[1]))
+
+    return on_request

@@ -49,6 +49,13 @@ async def status(ctx: Context) -> None:
     journal = health["checks"].get("journal", {})
     if journal.get("dead_letters"):
         lines.append(t("monitoring-dead-letters", count=journal["dead_letters"]))
+    if kernel.broker is not None:  # a receiver or a worker: what the others are doing
+        from core.workers import report, report_lines
+
+        try:
+            lines.extend(report_lines(await report(kernel.broker)))
+        except Exception as exc:
+            lines.append(f"Broker: unreachable ({type(exc).__name__})")
     errors = monitor.recent_errors()
     if errors:
         lines.append(t("monitoring-errors"))
