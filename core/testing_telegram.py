@@ -511,15 +511,7 @@ class TelegramHarness:
 
     async def settle(self) -> None:
         """Wait until every update given is handled and the outbox is empty."""
-        idle = getattr(self.kernel, "idle", None)
-        if idle is not None:
-            await idle()
-            return
-        quiet = 0
-        while quiet < 5:
-            await asyncio.sleep(0)
-            busy = self.transport.inflight > 0 or self.kernel.outbox.depth()
-            quiet = 0 if busy else quiet + 1
+        await self.kernel.idle()
 
     def raw_message(self, user: TgUser | None, text: str = "", *, group: Place | None = None,
                     media: Any = None, reply_to: int | None = None, grouped_id: int | None = None,

@@ -80,7 +80,6 @@ class TelegramTransport:
         if isinstance(self.client, BotClient):
             self.client.receiver = self.receiver
         self.client.connect_handler = self._on_connect
-        self.inflight = 0  # updates handled here while the kernel has no journal
         self._flood_until: dict[int, float] = {}
         self._connected = asyncio.Event()
         self.serving = asyncio.Event()  # caught up and the menu set: live updates flow
@@ -88,7 +87,6 @@ class TelegramTransport:
         self._listening = False
         self._started_client = False
         self._me_cache: tg_raw.Me | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
 
     def ready(self) -> bool:
         """Whether the client is connected: `/readyz` of the monitoring plugin asks."""
@@ -130,23 +128,7 @@ class TelegramTransport:
         return self._me_cache
 
     async def _ingest(self, updates: Sequence[Update]) -> None:
-        ingest = getattr(self.kernel, "ingest", None)
-        if ingest is not None:
-            await ingest(updates)
-            return
-        for update in updates:  # a kernel without a journal: handle each on its own task
-            task = asyncio.create_task(self._handle(update))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def _handle(self, update: Update) -> None:
-        self.inflight += 1
-        try:
-            await self.kernel.handle(update)
-        except Exception:
-            logger.exception("update {} could not be handled", update.key)
-        finally:
-            self.inflight -= 1
+        await self.kernel.ingest(updates)
 
     # ---- life cycle ---------------------------------------------------------------------------
 
@@ -241,7 +223,6 @@ class TelegramTransport:
         self._stopped.set()
         self._listening = False
         await self.receiver.stop()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
 
     async def close(self) -> None:
         """After the kernel stopped: save the session and disconnect."""
